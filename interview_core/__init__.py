@@ -1,0 +1,1 @@
+"""The mock-interview engine: models, providers, store and API. Never imports streamlit."""

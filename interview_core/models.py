@@ -1,0 +1,361 @@
+"""Data crossing a boundary: config, evaluation, turn, session and results.
+
+Field names follow the original backend's contract (ORIGINAL_BACKEND_DOC.txt).
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SerializerFunctionWrapHandler,
+    ValidationError,
+    field_validator,
+    model_serializer,
+)
+
+from .difficulty import MAX_DIFFICULTY, MIN_DIFFICULTY
+
+MAX_ROUNDS = 20
+MAX_FIELD_CHARS = 100
+MAX_RESUME_CHARS = 20_000
+MAX_JOB_DESCRIPTION_CHARS = 10_000
+#: Answers longer than this are refused with a message (about 15 minutes of speech).
+MAX_ANSWER_CHARS = 8_000
+
+INTERVIEW_TYPES = ("Technical", "Behavioral", "HR/General", "System Design", "Case")
+PERSONAS = ("friendly", "neutral", "tough")
+Persona = Literal["friendly", "neutral", "tough"]
+Recommendation = Literal["Strong hire", "Hire", "Lean hire", "Lean no hire", "No hire"]
+DIMENSIONS = ("communication", "technical", "confidence")
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class InterviewConfig(BaseModel):
+    """What the candidate chose on the setup form (the original start-interview body)."""
+
+    model_config = ConfigDict(str_strip_whitespace=True)
+
+    field: str = Field(description="Job field, e.g. 'Software Engineering'", examples=["Software Engineering"])
+    interview_type: str = Field(default="Technical", examples=["Technical"])
+    difficulty: int = Field(default=5, description="Starting difficulty, 1-10", examples=[5])
+    total_rounds: int = Field(default=3, description="Number of questions, 1-20", examples=[3])
+    resume: str = Field(default="", description="Resume text (optional)")
+    job_description: str = Field(default="", description="Job description text (optional)")
+    persona: Persona = Field(default="neutral", description="Interviewer tone: friendly, neutral or tough")
+
+    @field_validator("field")
+    @classmethod
+    def _field_present(cls, value: str) -> str:
+        if not value:
+            raise ValueError("Please name the field you are interviewing for (e.g. 'Data Science').")
+        if len(value) > MAX_FIELD_CHARS:
+            raise ValueError(f"The field name is too long; keep it under {MAX_FIELD_CHARS} characters.")
+        return value
+
+    @field_validator("interview_type")
+    @classmethod
+    def _type_present(cls, value: str) -> str:
+        if not value:
+            return "Technical"
+        if len(value) > MAX_FIELD_CHARS:
+            raise ValueError(f"The interview type is too long; keep it under {MAX_FIELD_CHARS} characters.")
+        return value
+
+    @field_validator("difficulty", mode="before")
+    @classmethod
+    def _difficulty_range(cls, value: Any) -> Any:
+        number = _as_int(value, "Difficulty")
+        if not MIN_DIFFICULTY <= number <= MAX_DIFFICULTY:
+            raise ValueError(f"Difficulty must be between {MIN_DIFFICULTY} and {MAX_DIFFICULTY}; got {number}.")
+        return number
+
+    @field_validator("total_rounds", mode="before")
+    @classmethod
+    def _rounds_range(cls, value: Any) -> Any:
+        number = _as_int(value, "Number of rounds")
+        if not 1 <= number <= MAX_ROUNDS:
+            raise ValueError(f"Number of rounds must be between 1 and {MAX_ROUNDS}; got {number}.")
+        return number
+
+    @field_validator("resume")
+    @classmethod
+    def _resume_size(cls, value: str) -> str:
+        if len(value) > MAX_RESUME_CHARS:
+            raise ValueError(f"The resume is too long ({len(value):,} characters); keep it under {MAX_RESUME_CHARS:,}.")
+        return value
+
+    @field_validator("job_description")
+    @classmethod
+    def _jd_size(cls, value: str) -> str:
+        if len(value) > MAX_JOB_DESCRIPTION_CHARS:
+            raise ValueError(
+                f"The job description is too long ({len(value):,} characters); "
+                f"keep it under {MAX_JOB_DESCRIPTION_CHARS:,}."
+            )
+        return value
+
+    @field_validator("persona", mode="before")
+    @classmethod
+    def _persona_lower(cls, value: Any) -> Any:
+        if value is None or value == "":
+            return "neutral"
+        if isinstance(value, str):
+            value = value.strip().lower()
+            if value not in PERSONAS:
+                raise ValueError(f"Persona must be one of {', '.join(PERSONAS)}; got {value!r}.")
+        return value
+
+
+def _as_int(value: Any, label: str) -> int:
+    if isinstance(value, bool):
+        raise ValueError(f"{label} must be a whole number.")
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
+        return int(value.strip())
+    raise ValueError(f"{label} must be a whole number; got {value!r}.")
+
+
+def describe_validation_error(exc: ValidationError) -> str:
+    """One readable sentence per problem, without pydantic's jargon."""
+    lines = []
+    for error in exc.errors():
+        message = str(error.get("msg", "invalid value"))
+        message = message.removeprefix("Value error, ")
+        lines.append(message)
+    return " ".join(dict.fromkeys(lines))
+
+
+ScoreInt = Annotated[int, Field(ge=0, le=10)]
+
+
+class Evaluation(BaseModel):
+    """Structured scoring of one answer, exactly the original's six keys."""
+
+    score: ScoreInt
+    communication_score: ScoreInt
+    technical_score: ScoreInt
+    confidence_score: ScoreInt
+    strengths: str = ""
+    weaknesses: str = ""
+
+
+class SpeechMetrics(BaseModel):
+    """Delivery measurements of a spoken answer."""
+
+    duration_seconds: float
+    words: int
+    words_per_minute: float
+    filler_words: dict[str, int] = Field(default_factory=dict)
+    transcriber: str = ""
+
+    @property
+    def filler_total(self) -> int:
+        return sum(self.filler_words.values())
+
+
+class DimensionAssessment(BaseModel):
+    dimension: str
+    average: float
+    comment: str = ""
+
+
+class FinalReport(BaseModel):
+    """The end-of-interview report, structured; `to_text()` gives the original's string."""
+
+    summary: str
+    dimensions: list[DimensionAssessment] = Field(default_factory=list)
+    strengths: list[str] = Field(default_factory=list)
+    areas_to_improve: list[str] = Field(default_factory=list)
+    practice_plan: list[str] = Field(default_factory=list)
+    recommendation: Recommendation = "Lean hire"
+    best_round: int | None = None
+    weakest_round: int | None = None
+
+    def to_text(self) -> str:
+        parts = [self.summary.strip(), "", f"Recommendation: {self.recommendation}"]
+        if self.dimensions:
+            parts += ["", "Assessment by dimension:"]
+            parts += [f"- {d.dimension.title()}: {d.average:.1f}/10. {d.comment}".rstrip() for d in self.dimensions]
+        if self.best_round is not None:
+            parts.append(f"Best round: {self.best_round}.")
+        if self.weakest_round is not None:
+            parts.append(f"Weakest round: {self.weakest_round}.")
+        for title, items in (
+            ("Strengths", self.strengths),
+            ("Areas to improve", self.areas_to_improve),
+            ("Practice plan", self.practice_plan),
+        ):
+            if items:
+                parts += ["", f"{title}:"] + [f"- {item}" for item in items]
+        return "\n".join(parts).strip()
+
+
+class Question(BaseModel):
+    """A question as a provider hands it over; `meta` is the provider's own data."""
+
+    text: str
+    meta: dict[str, Any] = Field(default_factory=dict)
+
+
+ScoredBy = Literal["gemini", "offline", "offline-fallback", "scripted"]
+
+
+class Turn(BaseModel):
+    """One answered round, as kept in the session history."""
+
+    round: int
+    question: str
+    difficulty: int
+    answer: str
+    evaluation: Evaluation
+    next_difficulty: int
+    note: str = ""
+    scored_by: str = "offline"
+    question_meta: dict[str, Any] = Field(default_factory=dict)
+    speech: SpeechMetrics | None = None
+    answered_at: datetime = Field(default_factory=utcnow)
+    #: the model's next question (or None on the last round), kept to replay a duplicate submit
+    next_question: str | None = None
+
+
+class PendingAnswer(BaseModel):
+    """An answer saved before the model call, so a failure loses nothing."""
+
+    round: int
+    answer: str
+    speech: SpeechMetrics | None = None
+    submitted_at: datetime = Field(default_factory=utcnow)
+    last_error: str | None = None
+
+
+SessionStatus = Literal["active", "complete"]
+
+
+class InterviewSession(BaseModel):
+    """The whole interview, as stored."""
+
+    session_id: str = Field(default_factory=lambda: str(uuid.uuid4()))
+    field: str
+    interview_type: str
+    difficulty: int
+    total_rounds: int
+    current_round: int = 1
+    resume: str = ""
+    job_description: str = ""
+    persona: Persona = "neutral"
+    history: list[Turn] = Field(default_factory=list)
+    score_history: list[int] = Field(default_factory=list)
+    average_score: float = 0.0
+    current_question: str | None = None
+    current_question_meta: dict[str, Any] = Field(default_factory=dict)
+    starting_difficulty: int = 5
+    pending_answer: PendingAnswer | None = None
+    final_report: FinalReport | None = None
+    status: SessionStatus = "active"
+    provider: str = ""
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+    @classmethod
+    def from_config(cls, config: InterviewConfig, *, provider: str = "") -> InterviewSession:
+        return cls(
+            field=config.field,
+            interview_type=config.interview_type,
+            difficulty=config.difficulty,
+            starting_difficulty=config.difficulty,
+            total_rounds=config.total_rounds,
+            resume=config.resume,
+            job_description=config.job_description,
+            persona=config.persona,
+            provider=provider,
+        )
+
+    @property
+    def config(self) -> InterviewConfig:
+        return InterviewConfig(
+            field=self.field,
+            interview_type=self.interview_type,
+            difficulty=self.starting_difficulty,
+            total_rounds=self.total_rounds,
+            resume=self.resume,
+            job_description=self.job_description,
+            persona=self.persona,
+        )
+
+    @property
+    def completed_rounds(self) -> int:
+        return len(self.score_history)
+
+    @property
+    def is_complete(self) -> bool:
+        return self.status == "complete"
+
+    @property
+    def is_last_round(self) -> bool:
+        return self.current_round >= self.total_rounds
+
+
+class StartResult(BaseModel):
+    """`POST /start-interview` response."""
+
+    session_id: str
+    question: str
+
+
+class TurnResult(BaseModel):
+    """`POST /submit-answer` response; its dump has exactly the original keys for its state."""
+
+    feedback: Evaluation
+    interview_complete: bool
+    next_question: str | None = None
+    current_round: int | None = None
+    final_report: str | None = None
+    average_score: float
+    #: extras for the app, not part of the REST payload
+    report: FinalReport | None = Field(default=None, exclude=True)
+    turn: Turn | None = Field(default=None, exclude=True)
+
+    @model_serializer(mode="wrap")
+    def _original_keys(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        data = handler(self)
+        if self.interview_complete:
+            keys = ("feedback", "interview_complete", "final_report", "average_score")
+        else:
+            keys = ("feedback", "interview_complete", "next_question", "current_round", "average_score")
+        return {key: data[key] for key in keys}
+
+
+class SessionSummary(BaseModel):
+    """`GET /session-summary/{id}` response."""
+
+    total_rounds: int
+    completed_rounds: int
+    average_score: float
+    score_history: list[int]
+    difficulty_current: int
+
+
+class SessionInfo(BaseModel):
+    """One line of the history list."""
+
+    session_id: str
+    created_at: datetime
+    updated_at: datetime
+    field: str
+    interview_type: str
+    total_rounds: int
+    completed_rounds: int
+    average_score: float
+    status: SessionStatus

@@ -1,0 +1,1 @@
+"""Interviewer brains: one module each, all implementing `base.Provider`."""
