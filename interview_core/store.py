@@ -8,7 +8,7 @@ second write finds the count moved and raises `ConcurrentUpdate`.
 from __future__ import annotations
 
 import threading
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Protocol
 
 from sqlalchemy import DateTime, Float, Integer, String, Text, create_engine, event, select, update
@@ -183,7 +183,7 @@ class SqlStore:
         ]
         with Session(self.engine) as db:
             rows = db.execute(select(*columns).order_by(SessionRow.created_at.desc()).limit(limit)).all()
-        return [SessionInfo.model_validate(row._asdict()) for row in rows]
+        return [SessionInfo.model_validate(_aware(row._asdict())) for row in rows]
 
     def delete(self, session_id: str) -> None:
         with Session(self.engine) as db, db.begin():
@@ -203,6 +203,14 @@ class SqlStore:
             "completed_rounds": session.completed_rounds,
             "average_score": session.average_score,
         }
+
+
+def _aware(values: dict) -> dict:
+    """SQLite hands datetimes back without their UTC offset; put it back."""
+    for key in ("created_at", "updated_at"):
+        if values[key].tzinfo is None:
+            values[key] = values[key].replace(tzinfo=UTC)
+    return values
 
 
 def store_from_url(url: str) -> SessionStore:
