@@ -15,10 +15,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from interview_core.engine import InterviewEngine  # noqa: E402
-from interview_core.models import InterviewConfig  # noqa: E402
-from interview_core.store import SqlStore  # noqa: E402
-from tests.fakes import ScriptedProvider  # noqa: E402
+from interview_core.engine import InterviewEngine
+from interview_core.models import InterviewConfig
+from interview_core.store import SqlStore
+from tests.fakes import ScriptedProvider
 
 ANSWER = " ".join(["I would put a cache in front of the database and measure the hit rate."] * 15)  # ~200 words
 
@@ -47,9 +47,11 @@ def main() -> None:
     interviews, rounds = (5, 5) if args.quick else (40, 10)
     timings = measure(interviews, rounds)
     timings.sort()
-    print(f"engine time per turn beyond the model call (SQLite, {len(timings)} turns): "
-          f"median {statistics.median(timings):.2f} ms, p95 {timings[int(len(timings) * 0.95) - 1]:.2f} ms "
-          f"(goal: median < 10 ms)")
+    print(
+        f"engine time per turn beyond the model call (SQLite, {len(timings)} turns): "
+        f"median {statistics.median(timings):.2f} ms, p95 {timings[int(len(timings) * 0.95) - 1]:.2f} ms "
+        f"(goal: median < 10 ms)"
+    )
 
 
 if __name__ == "__main__":
