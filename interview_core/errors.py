@@ -6,11 +6,13 @@ InterviewError                      base: catch this to catch everything below
 ├── SessionNotFound                 no interview with that id in the store
 ├── InterviewComplete               an answer was sent to a finished interview
 ├── ConcurrentUpdate                another request changed the interview first
+├── TranscriptionError              a recording could not be turned into text
 └── LLMError                        the interviewer model failed
     ├── LLMTimeout                  no answer within the timeout, after retries
     ├── LLMUnavailable              transient failures (5xx, connection) outlasted the retries
     ├── LLMHTTPError(status)        a non-retryable HTTP error (bad key, unknown model, bad request)
     ├── LLMQuotaExceeded            quota used up; `per_day` tells whether waiting helps
+    │   └── LLMRateLimited          the per-minute limit outlasted the retries (also an LLMUnavailable)
     └── LLMOutputError(raw_text)    the model's text could not be turned into the expected data
 
 `str(error)` is always a sentence a person can act on, and never contains a key.
@@ -49,6 +51,10 @@ class InterviewComplete(InterviewError):
 
 class ConcurrentUpdate(InterviewError):
     """Another request changed the same interview first."""
+
+
+class TranscriptionError(InterviewError):
+    """A recording could not be turned into text; `str()` says why and what to do."""
 
 
 class LLMError(InterviewError):
@@ -93,3 +99,7 @@ class LLMOutputError(LLMError):
         self.raw_text = raw_text
         self.attempts = attempts
         super().__init__(message)
+
+
+class LLMRateLimited(LLMQuotaExceeded, LLMUnavailable):
+    """The per-minute rate limit outlasted the retries: waiting a little helps."""

@@ -1,0 +1,132 @@
+"""The Gemini interviewer: one structured call per answer, unusable output re-asked a bounded number of times."""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable
+from typing import TypeVar
+
+import requests
+
+from ..config import Settings
+from ..errors import ConfigurationError, LLMOutputError, LLMRateLimited
+from ..models import FinalReport, InterviewSession, Question
+from ..parsing import parse_question, parse_report, parse_turn
+from ..prompts import Prompt, evaluation_prompt, final_report_prompt, first_question_prompt, reask_text
+from .base import ProviderTurn
+from .gemini_client import KEY_HELP, GeminiClient, LLMCutOff
+
+__all__ = ["GeminiClient", "GeminiProvider", "LLMRateLimited"]
+
+log = logging.getLogger("interview_core.gemini")
+
+#: re-asks after an unusable reply (so at most 1 + 2 calls per question or answer)
+DEFAULT_REASKS = 2
+#: a cut-off reply is re-asked with twice the budget, up to this
+MAX_OUTPUT_TOKENS = 16384
+
+T = TypeVar("T")
+#: parses model text; the flag says this is the last attempt (accept imperfect but usable output)
+Parser = Callable[[str, bool], T]
+
+
+def _same_question(a: str, b: str) -> bool:
+    def squash(text: str) -> str:
+        return re.sub(r"[^a-z0-9]+", " ", text.lower()).strip()
+
+    return bool(squash(a)) and squash(a) == squash(b)
+
+
+class GeminiProvider:
+    """An interviewer brain backed by Gemini over REST; it never touches the store."""
+
+    name = "gemini"
+
+    def __init__(self, client: GeminiClient, *, max_reasks: int = DEFAULT_REASKS) -> None:
+        self.client = client
+        self.max_reasks = max(0, int(max_reasks))
+
+    @property
+    def label(self) -> str:
+        return f"Gemini ({self.client.model})"
+
+    def __repr__(self) -> str:
+        return f"GeminiProvider({self.client!r})"
+
+    @classmethod
+    def from_settings(cls, settings: Settings, session: requests.Session | None = None) -> GeminiProvider:
+        """A provider for the configured key, model and API address."""
+        if not settings.gemini_api_key:
+            raise ConfigurationError(f"No Gemini API key is set. {KEY_HELP}")
+        client = GeminiClient(
+            settings.gemini_api_key,
+            model=settings.gemini_model,
+            base_url=settings.gemini_base_url,
+            session=session,
+            timeout=(5, settings.gemini_timeout),
+        )
+        return cls(client)
+
+    # -- the Provider protocol -----------------------------------------------
+
+    def first_question(self, session: InterviewSession) -> Question:
+        """The opening question at `session.difficulty`, in one call."""
+
+        def parse(text: str, last_attempt: bool) -> Question:
+            question = parse_question(text)
+            self._check_new(question, session, text, last_attempt)
+            return question
+
+        return self._ask(first_question_prompt(session), parse)
+
+    def evaluate(self, session: InterviewSession, answer: str) -> ProviderTurn:
+        """Score the answer and bring the next question (or, last round, the final report) in one call."""
+        last_round = session.is_last_round
+
+        def parse(text: str, last_attempt: bool) -> ProviderTurn:
+            turn = parse_turn(text, last_round=last_round)
+            if turn.next_question is not None:
+                self._check_new(turn.next_question, session, text, last_attempt)
+            return turn
+
+        return self._ask(evaluation_prompt(session, answer), parse)
+
+    def final_report(self, session: InterviewSession) -> FinalReport:
+        """A report for the rounds answered so far (used when the last turn brought none)."""
+        return self._ask(final_report_prompt(session), lambda text, _last: parse_report(text))
+
+    # -- one question to the model, with bounded re-asks ----------------------
+
+    def _ask(self, prompt: Prompt, parse: Parser[T]) -> T:
+        attempts = self.max_reasks + 1
+        parts = [{"text": prompt.user}]
+        budget = prompt.max_output_tokens
+        error: LLMOutputError | None = None
+        for attempt in range(1, attempts + 1):
+            try:
+                text = self.client.generate(prompt.system, parts, schema=prompt.schema, max_output_tokens=budget)
+                return parse(text, attempt == attempts)
+            except LLMOutputError as exc:
+                error = exc
+                log.warning("Gemini reply unusable (attempt %d of %d): %s", attempt, attempts, exc)
+                if isinstance(exc, LLMCutOff):
+                    budget = min(MAX_OUTPUT_TOKENS, budget * 2)
+                parts = [{"text": prompt.user}, {"text": reask_text(str(exc), exc.raw_text)}]
+        assert error is not None
+        raise LLMOutputError(
+            f"{error} Gave up after {attempts} attempts; try again.", raw_text=error.raw_text, attempts=attempts
+        ) from error
+
+    @staticmethod
+    def _check_new(question: Question, session: InterviewSession, text: str, last_attempt: bool) -> None:
+        """Re-ask on a repeated question; on the last attempt keep it, as losing the round would be worse."""
+        asked = [turn.question for turn in session.history]
+        if session.current_question:
+            asked.append(session.current_question)
+        if any(_same_question(question.text, earlier) for earlier in asked):
+            if not last_attempt:
+                raise LLMOutputError(
+                    "The interviewer's reply could not be used: its question repeats one already asked.", raw_text=text
+                )
+            log.warning("Gemini repeated an earlier question after re-asks; keeping it")
