@@ -96,7 +96,17 @@ def apply_report_stats(report: FinalReport, session: InterviewSession) -> FinalR
         DimensionAssessment(dimension=name, average=round(averages[name], 1), comment=comments.get(name, ""))
         for name in DIMENSIONS
     ]
-    return report.model_copy(update={"dimensions": dimensions, "best_round": best.round, "weakest_round": worst.round})
+    summary = report.summary.strip()
+    offline_rounds = [str(t.round) for t in history if t.scored_by == "offline-fallback"]
+    if offline_rounds:
+        rounds = ", ".join(offline_rounds)
+        were = "was" if len(offline_rounds) == 1 else "were"
+        summary += (
+            f"\n\nRound{'s' if len(offline_rounds) > 1 else ''} {rounds} {were} scored by the offline rubric "
+            "because the AI interviewer was unavailable at the time."
+        )
+    update = {"summary": summary, "dimensions": dimensions, "best_round": best.round, "weakest_round": worst.round}
+    return report.model_copy(update=update)
 
 
 class InterviewEngine:
