@@ -22,6 +22,7 @@ from .errors import (
     LLMError,
     LLMHTTPError,
     LLMQuotaExceeded,
+    RoundNotOpen,
 )
 from .models import (
     DIMENSIONS,
@@ -191,9 +192,9 @@ class InterviewEngine:
             if session.is_complete:
                 raise InterviewComplete(session_id)
             if round is not None and round != session.current_round:
-                raise InvalidInput(f"Round {round} is not open; the interview is at round {session.current_round}.")
+                raise RoundNotOpen(f"Round {round} is not open; the interview is at round {session.current_round}.")
             if not session.current_question:
-                raise InvalidInput("There is no question to answer yet; reload the interview to fetch it.")
+                raise RoundNotOpen("There is no question to answer yet; reload the interview to fetch it.")
             expected = session.completed_rounds
             session.pending_answer = PendingAnswer(round=session.current_round, answer=text, speech=speech)
             try:

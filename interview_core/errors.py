@@ -3,6 +3,7 @@
 InterviewError                      base: catch this to catch everything below
 ├── ConfigurationError              a setting is missing or wrong (e.g. no API key)
 ├── InvalidInput                    candidate or caller input cannot be used
+│   └── RoundNotOpen                an answer for a round that is not the open one (a state conflict)
 ├── SessionNotFound                 no interview with that id in the store
 ├── InterviewComplete               an answer was sent to a finished interview
 ├── ConcurrentUpdate                another request changed the interview first
@@ -31,6 +32,10 @@ class ConfigurationError(InterviewError):
 
 class InvalidInput(InterviewError):
     """Input (config, answer, upload) that cannot be used."""
+
+
+class RoundNotOpen(InvalidInput):
+    """The answer names a round that is not open, or no question has been asked yet."""
 
 
 class SessionNotFound(InterviewError):

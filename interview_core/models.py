@@ -52,6 +52,12 @@ class InterviewConfig(BaseModel):
     job_description: str = Field(default="", description="Job description text (optional)")
     persona: Persona = Field(default="neutral", description="Interviewer tone: friendly, neutral or tough")
 
+    @field_validator("field", "interview_type", "resume", "job_description", mode="before")
+    @classmethod
+    def _no_nul(cls, value: Any) -> Any:
+        # NUL never belongs in text, and PostgreSQL refuses to store it
+        return value.replace("\x00", "") if isinstance(value, str) else value
+
     @field_validator("field")
     @classmethod
     def _field_present(cls, value: str) -> str:

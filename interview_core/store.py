@@ -149,6 +149,7 @@ class SqlStore:
             )
 
     def get(self, session_id: str) -> InterviewSession:
+        _check_id(session_id)
         with Session(self.engine) as db:
             raw = db.scalar(select(SessionRow.data).where(SessionRow.session_id == session_id))
         if raw is None:
@@ -156,6 +157,7 @@ class SqlStore:
         return InterviewSession.model_validate_json(raw)
 
     def save(self, session: InterviewSession, *, expected_completed: int) -> None:
+        _check_id(session.session_id)
         session.updated_at = utcnow()
         statement = (
             update(SessionRow)
@@ -186,6 +188,7 @@ class SqlStore:
         return [SessionInfo.model_validate(_aware(row._asdict())) for row in rows]
 
     def delete(self, session_id: str) -> None:
+        _check_id(session_id)
         with Session(self.engine) as db, db.begin():
             row = db.get(SessionRow, session_id)
             if row is None:
@@ -203,6 +206,12 @@ class SqlStore:
             "completed_rounds": session.completed_rounds,
             "average_score": session.average_score,
         }
+
+
+def _check_id(session_id: str) -> None:
+    """An id no session can have (PostgreSQL refuses NUL and over-long keys) is simply not found."""
+    if "\x00" in session_id or len(session_id) > 64:
+        raise SessionNotFound(session_id[:64].replace("\x00", ""))
 
 
 def _aware(values: dict) -> dict:
