@@ -6,17 +6,10 @@ two API processes sharing one PostgreSQL database, and bursts of duplicate submi
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import tempfile
-import time
 import uuid
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import ExitStack, contextmanager
-from pathlib import Path
+from contextlib import ExitStack
 from statistics import mean
 
 import httpx
@@ -24,9 +17,9 @@ import pytest
 
 from interview_core.difficulty import next_difficulty
 from tests.gemini_standin import GeminiStandin
+from tests.servers import api_server
 from tests.test_store_postgres import postgres_server_url, scratch_database
 
-REPO = Path(__file__).resolve().parent.parent
 ORIGINAL_START = {
     "field": "Software Engineering",
     "interview_type": "Technical",
@@ -39,55 +32,6 @@ ORIGINAL_ANSWER = "Candidate response..."
 FEEDBACK_KEYS = {"score", "communication_score", "technical_score", "confidence_score", "strengths", "weaknesses"}
 NEXT_KEYS = {"feedback", "interview_complete", "next_question", "current_round", "average_score"}
 FINAL_KEYS = {"feedback", "interview_complete", "final_report", "average_score"}
-STARTUP_SECONDS = 60
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def _server_env(**settings: str) -> dict[str, str]:
-    """This process's environment without any interviewer, database or API setting, plus `settings`."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("GEMINI_", "INTERVIEW_"))}
-    return {**env, **settings}
-
-
-@contextmanager
-def api_server(**settings: str) -> Iterator[str]:
-    """A uvicorn process serving the API on 127.0.0.1 with these settings; yields its base URL."""
-    with tempfile.TemporaryFile() as log:
-        for _attempt in range(3):  # another process may take the free port before uvicorn binds it
-            port = _free_port()
-            command = [sys.executable, "-m", "uvicorn", "interview_core.api:app", "--host", "127.0.0.1",
-                       "--port", str(port), "--log-level", "warning"]  # fmt: skip
-            process = subprocess.Popen(command, cwd=REPO, env=_server_env(**settings), stdout=log, stderr=log)
-            try:
-                url = f"http://127.0.0.1:{port}"
-                if _wait_until_serving(url, process):
-                    yield url
-                    return
-            finally:
-                process.terminate()
-                try:
-                    process.wait(timeout=10)
-                except subprocess.TimeoutExpired:
-                    process.kill()
-                    process.wait()
-        log.seek(0)
-        pytest.fail(f"uvicorn did not start:\n{log.read().decode(errors='replace')[-3000:]}")
-
-
-def _wait_until_serving(url: str, process: subprocess.Popen) -> bool:
-    deadline = time.monotonic() + STARTUP_SECONDS
-    while time.monotonic() < deadline and process.poll() is None:
-        try:
-            if httpx.get(f"{url}/", timeout=2).status_code == 200:
-                return True
-        except httpx.TransportError:
-            time.sleep(0.05)
-    return False
 
 
 @pytest.fixture(scope="module")
