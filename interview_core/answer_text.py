@@ -52,7 +52,8 @@ SCAFFOLDING = _wordset(
     """explain describe tell walk talk discuss give example time times share situation would could should how
     what why when which who approach think know handle deal go ensure make use used using way ways difference
     different differences between compare contrast mean means meaning role please briefly detail details
-    something someone thing things kind sort type types good best important main key work worked working"""
+    something someone thing things kind sort type types good best important main key work worked working
+    design designing build building implement create public"""
 )
 
 #: groups of words a candidate uses interchangeably; each group maps to its first word
@@ -163,7 +164,11 @@ _STAR_CUES = {
         r"stopped|no longer|have not had|has not happened|i learned|we learned|lesson|it worked|worked out)\b"
     ),
 }
-_NUMBER = re.compile(r"\b(\d+(\.\d+)?|percent|half|twice|double|doubled|tripled|halved|two|three|four|five|ten)\b")
+# "3x", "40ms" and "10k" are measurements too, as are spelled-out counts such as "zero incidents"
+_NUMBER = re.compile(
+    r"\b(\d+(\.\d+)?[a-z]{0,3}|percent|half|twice|double|doubled|tripled|halved|zero|two|three|four|five|six|"
+    r"seven|eight|nine|ten|dozen|hundred|hundreds|thousand|thousands|million|millions)\b"
+)
 _HYPOTHETICAL = re.compile(r"\b(i would|i will|i could|i might|i usually|i always|i generally|you should|you would)\b")
 _PAST_FIRST_PERSON = re.compile(r"\b(i|we) \w+ed\b|\b(i|we) (did|made|took|led|ran|built|wrote|met|spoke|had|was)\b")
 
