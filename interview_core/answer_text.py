@@ -147,7 +147,7 @@ _STAR_CUES = {
         r"owner|nurse|engineer|analyst|developer|designer|coordinator|pm))\b"
     ),
     "action": re.compile(
-        r"\bi (then |first |quickly |immediately |also )?(decided|started|organi[sz]ed|set up|proposed|talked|spoke|"
+        r"\b(i|we)\b[^.!?]{0,40}?\b(decided|started|disagreed|organi[sz]ed|set up|proposed|talked|spoke|"
         r"met|scheduled|wrote|built|created|reached out|worked|analy[sz]ed|introduced|suggested|led|ran|took|made|"
         r"asked|listened|explained|called|designed|implemented|prioriti[sz]ed|escalated|documented|fixed|"
         r"rewrote|refactored|negotiated|presented|gathered|interviewed|mapped|coached|paired|split|broke|focused|"
@@ -161,7 +161,8 @@ _STAR_CUES = {
         r"ended up|we delivered|we shipped|we launched|we hit|we met|reduced|increased|improved|saved|grew|cut|"
         r"dropped|fell|rose|went (up|down|from)|since then|ever since|from then on|afterwards|after that|"
         r"successfully|on time|finished|completed|won|got promoted|signed|retained|renewed|accepted|approved|"
-        r"stopped|no longer|have not had|has not happened|i learned|we learned|lesson|it worked|worked out)\b"
+        r"stopped|no longer|have not had|has not happened|i learned|we learned|lesson|it worked|worked out|"
+        r"handled|zero (incidents|downtime|errors|complaints|defects)|without (any )?(downtime|incidents|issues))\b"
     ),
 }
 # "3x", "40ms" and "10k" are measurements too, as are spelled-out counts such as "zero incidents"
