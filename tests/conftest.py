@@ -29,3 +29,23 @@ def _no_real_keys(monkeypatch, tmp_path):
     monkeypatch.delenv("GEMINI_API_KEY", raising=False)
     monkeypatch.setenv("GEMINI_BASE_URL", "http://127.0.0.1:9")
     monkeypatch.setenv("INTERVIEW_DB_URL", f"sqlite:///{tmp_path / 'interviews.db'}")
+
+
+@pytest.fixture
+def app_navigation(monkeypatch):
+    """Every AppTest run goes through app.py's st.navigation, as on a server that has served app.py once.
+
+    AppTest forgets before each run that app.py registered its navigation, so with a pages/ folder every
+    run after the first would execute the page file alone: what only a fresh server's first request does
+    (tests/e2e covers that). AppTest modules use it with `pytestmark = pytest.mark.usefixtures("app_navigation")`.
+    """
+
+    import streamlit.testing.v1.app_test
+    from streamlit.runtime.pages_manager import PagesManager
+
+    class NavigationRegistered(PagesManager):
+        def __init__(self, *args, **kwargs) -> None:
+            super().__init__(*args, **kwargs)
+            PagesManager.uses_pages_directory = False
+
+    monkeypatch.setattr(streamlit.testing.v1.app_test, "PagesManager", NavigationRegistered)
