@@ -12,9 +12,9 @@ from interview_core.errors import LLMUnavailable
 from interview_core.models import MAX_ANSWER_CHARS, InterviewConfig, Question
 from interview_core.speech import Transcript
 from interview_core.store import MemoryStore
+from tests.app_support import open_page
 from tests.audio import MIC_RECORDER_RATE, silence_wav, spoken_wav
 from tests.fakes import ScriptedProvider, evaluation
-from ui.state import ENGINE_KEY
 
 pytestmark = pytest.mark.usefixtures("app_navigation")
 
@@ -25,13 +25,7 @@ SPOKEN = "I would put a load balancer in front of several application servers."
 
 def open_interview(engine: InterviewEngine | None, session_id: str | None = None) -> AppTest:
     """The interview page as a new browser tab opened on ?session=<id> (or on nothing)."""
-    at = AppTest.from_file(APP, default_timeout=60)
-    if engine is not None:
-        at.session_state[ENGINE_KEY] = engine
-    at.run()
-    if session_id:
-        at.query_params["session"] = session_id
-    return at.switch_page(INTERVIEW).run()
+    return open_page(INTERVIEW, engine, session_id)
 
 
 def answer_box(at: AppTest):

@@ -11,8 +11,8 @@ from streamlit.testing.v1 import AppTest
 from interview_core.engine import InterviewEngine
 from interview_core.models import FinalReport, InterviewConfig
 from interview_core.store import MemoryStore
+from tests.app_support import open_page
 from tests.fakes import ScriptedProvider, evaluation
-from ui.state import ENGINE_KEY
 
 pytestmark = pytest.mark.usefixtures("app_navigation")
 
@@ -20,13 +20,7 @@ APP = str(Path(__file__).resolve().parent.parent / "app.py")
 
 
 def open_report(engine: InterviewEngine | None, session_id: str | None = None) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=30)
-    if engine is not None:
-        at.session_state[ENGINE_KEY] = engine
-    at.run()
-    if session_id:
-        at.query_params["session"] = session_id
-    return at.switch_page("pages/report.py").run()
+    return open_page("pages/report.py", engine, session_id, timeout=30)
 
 
 def chart_specs(at: AppTest) -> list[dict]:

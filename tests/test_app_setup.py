@@ -8,6 +8,7 @@ from streamlit.testing.v1 import AppTest
 from interview_core.engine import InterviewEngine
 from interview_core.errors import LLMUnavailable
 from interview_core.store import MemoryStore
+from tests.app_support import page_text
 from tests.fakes import ScriptedProvider
 from tests.test_documents import docx_bytes
 from ui.state import ENGINE_KEY
@@ -23,20 +24,6 @@ def open_setup(engine: InterviewEngine | None = None) -> AppTest:
     if engine is not None:
         at.session_state[ENGINE_KEY] = engine
     return at.run()
-
-
-def page_text(at: AppTest) -> str:
-    """Everything the page sends to the browser, as text."""
-    parts: list[str] = []
-
-    def walk(node) -> None:
-        if getattr(node, "proto", None) is not None:
-            parts.append(str(node.proto))
-        for child in getattr(node, "children", {}).values():
-            walk(child)
-
-    walk(at._tree)
-    return "\n".join(parts)
 
 
 def start_button(at: AppTest):

@@ -5,6 +5,7 @@ from markdown_it import MarkdownIt
 
 from interview_core.export import export_filename, history_frame, rounds_frame, to_json, to_markdown
 from interview_core.models import InterviewConfig, SpeechMetrics
+from tests.contract import FEEDBACK_KEYS
 from tests.fakes import evaluation
 
 HOSTILE = '<img src="http://evil.example/p.png"> ![x](http://evil.example/t.png) [site](http://evil.example)'
@@ -45,14 +46,7 @@ def test_markdown_export_renders_without_images_links_or_html(finished):
 def test_json_has_every_round_with_the_original_feedback_keys_and_the_report(finished):
     data = json.loads(to_json(finished))
     assert [r["round"] for r in data["rounds"]] == [1, 2, 3]
-    assert set(data["rounds"][0]["feedback"]) == {
-        "score",
-        "communication_score",
-        "technical_score",
-        "confidence_score",
-        "strengths",
-        "weaknesses",
-    }
+    assert set(data["rounds"][0]["feedback"]) == set(FEEDBACK_KEYS)
     assert data["rounds"][1]["feedback"]["strengths"] == HOSTILE  # JSON keeps the raw text; it is data
     assert data["rounds"][0]["speech"]["filler_words"] == {"um": 2}
     assert data["score_history"] == [8, 4, 6] and data["average_score"] == 6.0

@@ -2,6 +2,7 @@ import pytest
 from pydantic import ValidationError
 
 from interview_core.models import Evaluation, FinalReport, InterviewConfig, TurnResult, describe_validation_error
+from tests.contract import FEEDBACK_KEYS
 
 
 @pytest.mark.parametrize(
@@ -52,14 +53,7 @@ def test_turn_result_dump_has_exactly_the_original_keys():
         "current_round",
         "average_score",
     }
-    assert set(ongoing.model_dump()["feedback"]) == {
-        "score",
-        "communication_score",
-        "technical_score",
-        "confidence_score",
-        "strengths",
-        "weaknesses",
-    }
+    assert set(ongoing.model_dump()["feedback"]) == set(FEEDBACK_KEYS)
     done = TurnResult(feedback=_evaluation(), interview_complete=True, final_report="text", average_score=7.0)
     assert set(done.model_dump()) == {"feedback", "interview_complete", "final_report", "average_score"}
     assert '"next_question"' not in done.model_dump_json()

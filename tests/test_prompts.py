@@ -12,6 +12,7 @@ from interview_core.prompts import (
     first_question_prompt,
     turn_schema,
 )
+from tests.contract import FEEDBACK_KEYS
 from tests.fakes import evaluation
 
 RESUME = " ".join(
@@ -51,14 +52,7 @@ def answer_rounds(s: InterviewSession, count: int, answer: str = ANSWER, score: 
 def test_the_schema_evaluation_object_has_exactly_the_original_keys_as_integers_0_to_10():
     evaluation_schema = turn_schema(last_round=False)["properties"]["evaluation"]
     assert evaluation_schema is EVALUATION_SCHEMA
-    assert list(evaluation_schema["properties"]) == [
-        "score",
-        "communication_score",
-        "technical_score",
-        "confidence_score",
-        "strengths",
-        "weaknesses",
-    ]
+    assert list(evaluation_schema["properties"]) == list(FEEDBACK_KEYS)
     assert set(evaluation_schema["required"]) == set(evaluation_schema["properties"])
     for key in ("score", "communication_score", "technical_score", "confidence_score"):
         assert evaluation_schema["properties"][key] | {"description": ""} == {

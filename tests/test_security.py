@@ -23,10 +23,10 @@ from interview_core.export import to_json, to_markdown
 from interview_core.providers.gemini import GeminiClient, GeminiProvider
 from interview_core.providers.offline import OfflineProvider
 from interview_core.store import SqlStore
+from tests.app_support import APP, page_text
 from tests.gemini_standin import GeminiStandin
 
 SECRET = "AIzaSy-SECRET-never-show-0123456789abcdef"
-APP = str(Path(__file__).resolve().parent.parent / "app.py")
 HOSTILE = (
     '<script>alert("pwned")</script> <img src="http://evil.example/x.png"> '
     "![tracker](http://evil.example/t.png) [claim your prize](https://evil.example/win) www.evil.example"
@@ -95,19 +95,6 @@ def test_the_key_never_leaves_the_request_header(tmp_path, caplog):
     assert SECRET not in to_markdown(session) and SECRET not in to_json(session)
 
 
-def _page_text(at: AppTest) -> str:
-    parts: list[str] = []
-
-    def walk(node) -> None:
-        if getattr(node, "proto", None) is not None:
-            parts.append(str(node.proto))
-        for child in getattr(node, "children", {}).values():
-            walk(child)
-
-    walk(at._tree)
-    return "\n".join(parts)
-
-
 UNESCAPED_MARKUP = re.compile(r"(?<!\\)<|(?<!\\)!(?<!\\)\[|(?i:https?://)|(?<!\u2060)www\.")
 
 
@@ -130,7 +117,7 @@ def test_a_gemini_interview_in_the_app_never_shows_the_key_and_renders_hostile_t
         assert not at.exception and not at.error
         assert standin.calls == 2
 
-        shown = _page_text(at)
+        shown = page_text(at)
         assert SECRET not in shown
         assert "alert" in shown and "claim your prize" in shown  # the text is there, as text
         # model text reaches the page either as st.text (parses nothing) or as escaped Markdown
