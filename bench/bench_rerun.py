@@ -9,6 +9,7 @@ engine, store the result) plus the rerun that renders the feedback and the next 
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import statistics
 import sys
@@ -27,6 +28,9 @@ from interview_core.models import InterviewConfig
 from interview_core.providers.offline import OfflineProvider
 from interview_core.store import SqlStore
 from ui.state import ENGINE_KEY
+
+# AppTest runs pages in "bare mode"; its warnings about that are noise here
+logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context").setLevel(logging.ERROR)
 
 ROOT = Path(__file__).resolve().parents[1]
 ANSWER = (
