@@ -347,7 +347,8 @@ def parse_turn(text: str, *, last_round: bool = False) -> ProviderTurn:
             except LLMOutputError:
                 report = None
         return ProviderTurn(evaluation=evaluation, note=note, final_report=report)
-    question = top.get("next_question")
+    # "question" is what a model that drops the schema's wrapper most often calls it
+    question = top.get("next_question") if top.get("next_question") is not None else top.get("question")
     if question is None:
         raise _fail("it has no next question.", text)
     return ProviderTurn(evaluation=evaluation, note=note, next_question=question_from_data(question, raw_text=text))

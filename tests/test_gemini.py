@@ -445,15 +445,12 @@ def test_blocked_safety_and_empty_replies_are_re_asked(rsps, provider, payload):
     assert len(rsps.calls) == 2
 
 
-def test_a_repeated_question_is_re_asked_once_and_kept_if_the_model_insists(rsps, provider):
+def test_a_repeated_question_is_kept_without_another_call(rsps, provider, caplog):
     session = make_session()
     rsps.post(URL, json=turn_reply(next_question="How would you CACHE user profiles?"))
-    rsps.post(URL, json=turn_reply(next_question="What would you do about cache stampedes?"))
-    assert provider.evaluate(session, "answer").next_question.text == "What would you do about cache stampedes?"
-    assert "repeats" in body_of(rsps.calls[1])["contents"][0]["parts"][1]["text"]
-    rsps.replace(responses.POST, URL, json=turn_reply(next_question="How would you cache user profiles?"))
-    assert provider.evaluate(session, "answer").next_question.text == "How would you cache user profiles?"
-    assert len(rsps.calls) == 5
+    assert provider.evaluate(session, "answer").next_question.text == "How would you CACHE user profiles?"
+    assert len(rsps.calls) == 1  # one call per answer, even when the model slips
+    assert "repeated an earlier question" in caplog.text
 
 
 def test_http_errors_are_not_re_asked(rsps, provider):

@@ -181,3 +181,8 @@ def test_a_question_in_plain_text_is_taken_as_it_is_but_a_refusal_is_not():
     assert parse_question("What is a B-tree?\n").text == "What is a B-tree?"
     with pytest.raises(LLMOutputError, match="declined"):
         parse_question("I'm sorry, I cannot ask that.")
+
+
+def test_a_next_question_under_the_plain_key_question_is_accepted():
+    text = json.dumps({**CLEAN, "question": "How would you shard the orders table?"})
+    assert parse_turn(text).next_question.text == "How would you shard the orders table?"

@@ -27,8 +27,8 @@ DEFAULT_REASKS = 2
 MAX_OUTPUT_TOKENS = 16384
 
 T = TypeVar("T")
-#: parses model text; the flag says this is the last attempt (accept imperfect but usable output)
-Parser = Callable[[str, bool], T]
+#: turns model text into the expected data, raising LLMOutputError when it cannot
+Parser = Callable[[str], T]
 
 
 def _same_question(a: str, b: str) -> bool:
@@ -36,6 +36,15 @@ def _same_question(a: str, b: str) -> bool:
         return re.sub(r"[^a-z0-9]+", " ", text.lower()).strip()
 
     return bool(squash(a)) and squash(a) == squash(b)
+
+
+def _note_repeat(question: Question, session: InterviewSession) -> None:
+    """Log a repeated question; re-asking would break the one-call-per-answer budget on a tight quota."""
+    asked = [turn.question for turn in session.history]
+    if session.current_question:
+        asked.append(session.current_question)
+    if any(_same_question(question.text, earlier) for earlier in asked):
+        log.warning("Gemini repeated an earlier question despite the prompt; keeping it")
 
 
 class GeminiProvider:
@@ -73,9 +82,9 @@ class GeminiProvider:
     def first_question(self, session: InterviewSession) -> Question:
         """The opening question at `session.difficulty`, in one call."""
 
-        def parse(text: str, last_attempt: bool) -> Question:
+        def parse(text: str) -> Question:
             question = parse_question(text)
-            self._check_new(question, session, text, last_attempt)
+            _note_repeat(question, session)
             return question
 
         return self._ask(first_question_prompt(session), parse)
@@ -84,17 +93,17 @@ class GeminiProvider:
         """Score the answer and bring the next question (or, last round, the final report) in one call."""
         last_round = session.is_last_round
 
-        def parse(text: str, last_attempt: bool) -> ProviderTurn:
+        def parse(text: str) -> ProviderTurn:
             turn = parse_turn(text, last_round=last_round)
             if turn.next_question is not None:
-                self._check_new(turn.next_question, session, text, last_attempt)
+                _note_repeat(turn.next_question, session)
             return turn
 
         return self._ask(evaluation_prompt(session, answer), parse)
 
     def final_report(self, session: InterviewSession) -> FinalReport:
         """A report for the rounds answered so far (used when the last turn brought none)."""
-        return self._ask(final_report_prompt(session), lambda text, _last: parse_report(text))
+        return self._ask(final_report_prompt(session), parse_report)
 
     # -- one question to the model, with bounded re-asks ----------------------
 
@@ -106,7 +115,7 @@ class GeminiProvider:
         for attempt in range(1, attempts + 1):
             try:
                 text = self.client.generate(prompt.system, parts, schema=prompt.schema, max_output_tokens=budget)
-                return parse(text, attempt == attempts)
+                return parse(text)
             except LLMOutputError as exc:
                 error = exc
                 log.warning("Gemini reply unusable (attempt %d of %d): %s", attempt, attempts, exc)
@@ -117,16 +126,3 @@ class GeminiProvider:
         raise LLMOutputError(
             f"{error} Gave up after {attempts} attempts; try again.", raw_text=error.raw_text, attempts=attempts
         ) from error
-
-    @staticmethod
-    def _check_new(question: Question, session: InterviewSession, text: str, last_attempt: bool) -> None:
-        """Re-ask on a repeated question; on the last attempt keep it, as losing the round would be worse."""
-        asked = [turn.question for turn in session.history]
-        if session.current_question:
-            asked.append(session.current_question)
-        if any(_same_question(question.text, earlier) for earlier in asked):
-            if not last_attempt:
-                raise LLMOutputError(
-                    "The interviewer's reply could not be used: its question repeats one already asked.", raw_text=text
-                )
-            log.warning("Gemini repeated an earlier question after re-asks; keeping it")
