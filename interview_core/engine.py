@@ -41,7 +41,7 @@ from .models import (
     TurnResult,
     utcnow,
 )
-from .providers.base import Provider, ProviderTurn
+from .providers.base import Provider, ProviderTurn, TextSink
 from .store import SessionStore, store_from_url
 
 log = logging.getLogger("interview_core.engine")
@@ -173,6 +173,7 @@ class InterviewEngine:
         round: int | None = None,
         speech: SpeechMetrics | None = None,
         received_at: datetime | None = None,
+        on_text: TextSink | None = None,
     ) -> TurnResult:
         """Score the answer to the current question and move on.
 
@@ -181,6 +182,7 @@ class InterviewEngine:
         scored round, or (without `round`) the same text arrived (`received_at`,
         default now) while its round was still open and another request scored
         it meanwhile. Identical answers sent one after another score separately.
+        `on_text` receives the model's reply as it streams in, for a page to show progress.
         """
         text = clean_answer(answer)
         arrived = received_at or utcnow()
@@ -205,7 +207,9 @@ class InterviewEngine:
                     return replay
                 raise
             try:
-                provider_turn, scored_by = self._call(lambda provider: provider.evaluate(session, text))
+                provider_turn, scored_by = self._call(
+                    lambda provider: provider.evaluate(session, text, on_text=on_text)
+                )
             except LLMError as exc:
                 session.pending_answer.last_error = str(exc)
                 with contextlib.suppress(ConcurrentUpdate):

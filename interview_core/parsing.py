@@ -352,3 +352,19 @@ def parse_turn(text: str, *, last_round: bool = False) -> ProviderTurn:
     if question is None:
         raise _fail("it has no next question.", text)
     return ProviderTurn(evaluation=evaluation, note=note, next_question=question_from_data(question, raw_text=text))
+
+
+_PARTIAL_TEXT = re.compile(r'"(strengths|weaknesses)"\s*:\s*"((?:[^"\\]|\\.)*)')
+_PARTIAL_SCORE = re.compile(r'"(score|communication_score|technical_score|confidence_score)"\s*:\s*(\d{1,2})\s*[,}\s]')
+
+
+def partial_feedback(text: str) -> dict[str, str]:
+    """Scores and feedback text readable so far in a reply that is still streaming in."""
+    found = {name: value for name, value in _PARTIAL_SCORE.findall(text)}
+    for name, raw in _PARTIAL_TEXT.findall(text):
+        raw = raw[:-1] if raw.endswith("\\") and not raw.endswith("\\\\") else raw
+        try:
+            found[name] = json.loads(f'"{raw}"')
+        except ValueError:
+            found[name] = raw
+    return found

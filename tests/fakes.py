@@ -44,8 +44,11 @@ class ScriptedProvider:
             raise error
         return Question(text=f"Q1 at difficulty {session.difficulty}?", meta={"n": 1})
 
-    def evaluate(self, session: InterviewSession, answer: str) -> ProviderTurn:
+    def evaluate(self, session: InterviewSession, answer: str, on_text=None) -> ProviderTurn:
         self.calls.append(("evaluate", session.current_round))
+        if on_text is not None:
+            on_text('{"evaluation": ')
+            on_text("...}")
         if not self.script:
             raise AssertionError("ScriptedProvider ran out of scripted scores")
         item = self.script.pop(0)

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import streamlit as st
 
 from interview_core.export import SCORED_BY_LABELS
 from interview_core.models import FinalReport, InterviewSession, SpeechMetrics, Turn
+from interview_core.parsing import partial_feedback
 from interview_core.safe_text import escape_markdown, markdown_list, plain_text
 
 RECORD_PROMPT = "● Record answer"
@@ -23,6 +26,42 @@ def show_error(message: object) -> None:
 def show_text(text: object) -> None:
     """Show model or candidate text exactly as written: st.text parses no Markdown or HTML at all."""
     st.text(plain_text(text), width="stretch")
+
+
+_SCORE_LABELS = {
+    "score": "Overall",
+    "communication_score": "Communication",
+    "technical_score": "Technical",
+    "confidence_score": "Confidence",
+}
+
+
+def live_feedback_lines(reply_so_far: str) -> str:
+    """What the candidate can already read of a reply that is still streaming in."""
+    fields = partial_feedback(reply_so_far)
+    scores = " · ".join(f"{label} {fields[key]}/10" for key, label in _SCORE_LABELS.items() if key in fields)
+    lines = [scores] if scores else []
+    lines += [f"{name.title()}: {fields[name]}" for name in ("strengths", "weaknesses") if fields.get(name)]
+    return "\n".join(lines) or f"Receiving the interviewer's reply… {len(reply_so_far):,} characters"
+
+
+@contextmanager
+def streaming_status(label: str) -> Iterator[Callable[[str], None]]:
+    """A status box that shows the model's feedback as it streams in; yields the callback to feed it."""
+    with st.status(label, expanded=True) as status:
+        preview = st.empty()
+        received: list[str] = []
+
+        def on_text(piece: str) -> None:
+            received.append(piece)
+            preview.text(plain_text(live_feedback_lines("".join(received))))
+
+        try:
+            yield on_text
+        except Exception:
+            status.update(label="The interviewer could not finish", state="error", expanded=False)
+            raise
+        status.update(label="Feedback ready", state="complete", expanded=False)
 
 
 _SPEAKER_SVG = (

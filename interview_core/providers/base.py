@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Protocol, runtime_checkable
 
 from pydantic import BaseModel
 
 from ..models import Evaluation, FinalReport, InterviewSession, Question
+
+#: receives each piece of the model's reply as it streams in
+TextSink = Callable[[str], None]
 
 
 class ProviderTurn(BaseModel):
@@ -34,8 +38,11 @@ class Provider(Protocol):
         """The opening question, at `session.difficulty`."""
         ...
 
-    def evaluate(self, session: InterviewSession, answer: str) -> ProviderTurn:
+    def evaluate(self, session: InterviewSession, answer: str, on_text: TextSink | None = None) -> ProviderTurn:
         """Score `answer` to `session.current_question`, in one call.
+
+        With `on_text`, a provider that can stream hands over its reply piece by
+        piece as it arrives (so a page can show progress); others ignore it.
 
         On the last round (`session.is_last_round`) return `final_report`;
         otherwise return `next_question`, asked at the difficulty the rule

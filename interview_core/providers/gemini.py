@@ -14,7 +14,7 @@ from ..errors import ConfigurationError, LLMOutputError, LLMRateLimited
 from ..models import FinalReport, InterviewSession, Question
 from ..parsing import parse_question, parse_report, parse_turn
 from ..prompts import Prompt, evaluation_prompt, final_report_prompt, first_question_prompt, reask_text
-from .base import ProviderTurn
+from .base import ProviderTurn, TextSink
 from .gemini_client import KEY_HELP, GeminiClient, LLMCutOff
 
 __all__ = ["GeminiClient", "GeminiProvider", "LLMRateLimited"]
@@ -89,7 +89,7 @@ class GeminiProvider:
 
         return self._ask(first_question_prompt(session), parse)
 
-    def evaluate(self, session: InterviewSession, answer: str) -> ProviderTurn:
+    def evaluate(self, session: InterviewSession, answer: str, on_text: TextSink | None = None) -> ProviderTurn:
         """Score the answer and bring the next question (or, last round, the final report) in one call."""
         last_round = session.is_last_round
 
@@ -99,7 +99,7 @@ class GeminiProvider:
                 _note_repeat(turn.next_question, session)
             return turn
 
-        return self._ask(evaluation_prompt(session, answer), parse)
+        return self._ask(evaluation_prompt(session, answer), parse, on_text)
 
     def final_report(self, session: InterviewSession) -> FinalReport:
         """A report for the rounds answered so far (used when the last turn brought none)."""
@@ -107,14 +107,22 @@ class GeminiProvider:
 
     # -- one question to the model, with bounded re-asks ----------------------
 
-    def _ask(self, prompt: Prompt, parse: Parser[T]) -> T:
+    def _ask(self, prompt: Prompt, parse: Parser[T], on_text: TextSink | None = None) -> T:
+        """One call (streamed when someone listens), re-asked a bounded number of times if unusable."""
         attempts = self.max_reasks + 1
         parts = [{"text": prompt.user}]
         budget = prompt.max_output_tokens
         error: LLMOutputError | None = None
         for attempt in range(1, attempts + 1):
             try:
-                text = self.client.generate(prompt.system, parts, schema=prompt.schema, max_output_tokens=budget)
+                text = self.client.generate(
+                    prompt.system,
+                    parts,
+                    schema=prompt.schema,
+                    max_output_tokens=budget,
+                    stream=on_text is not None,
+                    on_text=on_text,
+                )
                 return parse(text)
             except LLMOutputError as exc:
                 error = exc

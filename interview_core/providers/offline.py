@@ -14,7 +14,7 @@ from ..models import FinalReport, InterviewSession, Question
 from ..offline_report import build_report
 from ..question_choice import choose_question, question_for_meta
 from ..rubric import Assessment, assess_asked, score_answer
-from .base import ProviderTurn
+from .base import ProviderTurn, TextSink
 
 __all__ = ["OfflineProvider", "score_answer"]
 
@@ -38,7 +38,7 @@ class OfflineProvider:
     def first_question(self, session: InterviewSession) -> Question:
         return choose_question(session, self.index, session.difficulty)
 
-    def evaluate(self, session: InterviewSession, answer: str) -> ProviderTurn:
+    def evaluate(self, session: InterviewSession, answer: str, on_text: TextSink | None = None) -> ProviderTurn:
         assessment = self.assess(session, answer)
         evaluation = assessment.evaluation
         note = _note(assessment)

@@ -1,0 +1,42 @@
+"""Streaming: the model's reply reaches the page piece by piece while it is being written."""
+
+from __future__ import annotations
+
+import pytest
+
+from interview_core.engine import InterviewEngine
+from interview_core.models import InterviewConfig
+from interview_core.parsing import parse_turn, partial_feedback
+from interview_core.providers.gemini import GeminiClient, GeminiProvider
+from interview_core.store import MemoryStore
+from tests.gemini_standin import DEFAULT_KEY, GeminiStandin
+from ui.widgets import live_feedback_lines
+
+
+@pytest.mark.parametrize("crlf", [False, True], ids=["lf", "crlf"])
+def test_an_answer_scored_with_a_listener_streams_the_reply_in_pieces(crlf):
+    with GeminiStandin(crlf=crlf) as standin:
+        client = GeminiClient(DEFAULT_KEY, base_url=standin.base_url, timeout=(2, 10), sleep=lambda _s: None)
+        engine = InterviewEngine(GeminiProvider(client), MemoryStore())
+        started = engine.start(InterviewConfig(field="Backend", total_rounds=2))
+        pieces: list[str] = []
+        turn = engine.submit_answer(started.session_id, "Cache the hot reads.", round=1, on_text=pieces.append)
+        methods = [request.path.rsplit(":", 1)[1] for request in standin.requests]
+        assert methods == ["generateContent", "streamGenerateContent"]  # only a listener makes it stream
+        assert standin.requests[1].query == "alt=sse"
+        assert len(pieces) == 3
+        assert parse_turn("".join(pieces)).evaluation == turn.feedback
+
+
+def test_the_reply_is_read_as_it_forms_scores_only_once_complete():
+    reply = '{"evaluation": {"score": 7, "communication_score": 8, "technical_score": 1'
+    assert partial_feedback(reply) == {"score": "7", "communication_score": "8"}  # "1" may still become "10"
+    reply += '0, "confidence_score": 6, "strengths": "Named the \\"cache-aside\\" pat'
+    assert partial_feedback(reply)["technical_score"] == "10"
+    assert partial_feedback(reply)["strengths"] == 'Named the "cache-aside" pat'
+
+
+def test_the_page_shows_what_can_be_read_so_far_or_how_much_has_arrived():
+    assert live_feedback_lines('{"evalu') == "Receiving the interviewer's reply… 7 characters"
+    lines = live_feedback_lines('{"score": 7, "communication_score": 8, "weaknesses": "No numbers')
+    assert lines == "Overall 7/10 · Communication 8/10\nWeaknesses: No numbers"
