@@ -29,6 +29,8 @@ from .rubric_feedback import (
 )
 
 #: (technical, communication, confidence) weights of the overall score, by interview type
+#: the highest communication score an answer to a different question can get
+OFF_TOPIC_COMMUNICATION_CAP = 4
 WEIGHTS = {
     "Technical": (0.6, 0.25, 0.15),
     "System Design": (0.6, 0.25, 0.15),
@@ -227,6 +229,8 @@ def assess(
         overall = min(overall, features.n_words / 4)
     if flags & {"non_answer", "off_topic"}:
         overall = min(overall, 1)
+        # fluent words about something else do not communicate an answer to this question
+        communication = min(communication, OFF_TOPIC_COMMUNICATION_CAP)
     if "unanchored" in flags:
         overall = min(overall, UNANCHORED_CAP)
     if "stuffed" in flags:

@@ -188,3 +188,13 @@ def test_scoring_is_deterministic_and_every_score_is_in_range():
     for text in ("x", "ok " * 3000, "1234 5678", "!!!", STRONG_HASH_MAP * 10):
         values = score_answer("Any question at all?", text).model_dump()
         assert all(0 <= values[key] <= 10 for key in ("score", "technical_score", "communication_score"))
+
+
+def test_a_fluent_answer_to_a_different_question_does_not_score_as_good_communication():
+    evaluation = score_answer(
+        "Explain transaction isolation levels and the anomalies each one prevents.",
+        "First I would reproduce the slow page and read its query plan. Then I would add a composite index on the "
+        "filtered columns, cache hot reads with a short TTL, and compare p95 latency before and after the change.",
+    )
+    assert evaluation.score <= 2
+    assert evaluation.communication_score <= 4
