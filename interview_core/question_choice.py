@@ -129,6 +129,14 @@ def question_for_meta(index: BankIndex, meta: dict[str, Any] | None) -> BankQues
     return None
 
 
+#: how each interviewer persona introduces a follow-up on the answer just given
+PROBE_LEAD_INS = {
+    "friendly": "Let's build on that a little. ",
+    "neutral": "",
+    "tough": "That answer left gaps, so let me press on it. ",
+}
+
+
 def choose_question(
     session: InterviewSession, index: BankIndex, difficulty: int, *, probe: BankQuestion | None = None
 ) -> Question:
@@ -139,7 +147,8 @@ def choose_question(
     if probe is not None:
         for follow_up in probe.follow_ups:
             if normalise_text(follow_up) not in asked:
-                return _as_question(_Candidate(probe, "follow_up", follow_up), plan, band, difficulty)
+                lead_in = PROBE_LEAD_INS.get(session.persona, "")
+                return _as_question(_Candidate(probe, "follow_up", follow_up, lead_in), plan, band, difficulty)
     for tier, candidates in enumerate(_tiers(session, index, plan, band)):
         fresh = [c for c in candidates if not {normalise_text(c.asked_as), normalise_text(c.text)} & asked]
         if fresh:

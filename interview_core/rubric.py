@@ -91,8 +91,14 @@ class Assessment:
     @property
     def shallow(self) -> bool:
         """Some real attempt, but thin on substance: worth a probing follow-up."""
+        return self.worth_probing(0.5, 5)
+
+    def worth_probing(self, below_coverage: float, max_technical: int) -> bool:
+        """A real attempt covering under `below_coverage` of the key points, technical score at most `max_technical`."""
         blocked = {"empty", "non_answer", "injection", "off_topic", "stuffed"}
-        return not (self.flags & blocked) and self.coverage < 0.5 and self.evaluation.technical_score <= 5
+        if self.flags & blocked:
+            return False
+        return self.coverage < below_coverage and self.evaluation.technical_score <= max_technical
 
 
 def _index() -> BankIndex | None:

@@ -169,3 +169,32 @@ def test_strong_answers_earn_a_better_recommendation_than_non_answers():
     order = ["No hire", "Lean no hire", "Lean hire", "Hire", "Strong hire"]
     good, bad = report(SLOW_RENDER_ANSWER), report("I don't know.")
     assert order.index(good.recommendation) >= order.index("Hire") and bad.recommendation == "No hire"
+
+
+def _session_on(provider: OfflineProvider, question_id: str, persona: str) -> InterviewSession:
+    question = provider.index.by_id[question_id].question
+    session = InterviewSession.from_config(
+        InterviewConfig(field="Software Engineering", difficulty=question.difficulty, total_rounds=3, persona=persona)
+    )
+    session.session_id = "persona-check"
+    session.current_question = question.text
+    session.current_question_meta = {"bank_id": question.id, "source": "bank", "difficulty": question.difficulty}
+    return session
+
+
+HALF_ANSWER = (  # two of five key points: separate address spaces and synchronisation
+    "Processes have separate address spaces, while threads inside one process share memory. Because threads share "
+    "memory you need a lock or mutex around shared state, otherwise you get race conditions."
+)
+
+
+def test_persona_changes_pressure_and_tone_but_never_the_scores():
+    provider = OfflineProvider()
+    turns = {
+        persona: provider.evaluate(_session_on(provider, "swe-tech-003", persona), HALF_ANSWER)
+        for persona in ("friendly", "neutral", "tough")
+    }
+    assert len({turn.evaluation.model_dump_json() for turn in turns.values()}) == 1  # same answer, same scores
+    assert turns["tough"].next_question.meta["source"] == "follow_up"  # presses on the gaps
+    assert turns["tough"].next_question.text.startswith("That answer left gaps")
+    assert turns["friendly"].next_question.meta["source"] != "follow_up"  # moves on after a fair attempt

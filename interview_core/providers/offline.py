@@ -19,6 +19,10 @@ from .base import ProviderTurn, TextSink
 __all__ = ["OfflineProvider", "score_answer"]
 
 NOTE_CHARS = 160
+#: (key-point coverage below, technical score at most) at which each persona probes with a follow-up:
+#: a tough interviewer presses on any real gap, a friendly one only on a thin answer.
+#: Scores are the same for every persona; only the pressure differs.
+PROBE_WHEN = {"friendly": (0.34, 4), "neutral": (0.5, 5), "tough": (0.8, 7)}
 
 
 class OfflineProvider:
@@ -66,7 +70,8 @@ class OfflineProvider:
     def _probe(self, session: InterviewSession, assessment: Assessment, upcoming: int):
         """The current question, when a shallow answer deserves its follow-up (once in a row, same band)."""
         meta = session.current_question_meta or {}
-        if meta.get("source") == "follow_up" or not assessment.shallow:
+        coverage, technical = PROBE_WHEN.get(session.persona, PROBE_WHEN["neutral"])
+        if meta.get("source") == "follow_up" or not assessment.worth_probing(coverage, technical):
             return None
         source = question_for_meta(self.index, meta)
         if source is None or source.band != difficulty_band(upcoming):
