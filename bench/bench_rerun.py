@@ -48,18 +48,18 @@ class TimedProvider:
         self.name, self.label = self.inner.name, self.inner.label
         self.seconds = 0.0
 
-    def _timed(self, method, *args):
+    def _timed(self, method, *args, **kwargs):
         begin = time.perf_counter()
         try:
-            return method(*args)
+            return method(*args, **kwargs)
         finally:
             self.seconds += time.perf_counter() - begin
 
     def first_question(self, session):
         return self._timed(self.inner.first_question, session)
 
-    def evaluate(self, session, answer):
-        return self._timed(self.inner.evaluate, session, answer)
+    def evaluate(self, session, answer, on_text=None):
+        return self._timed(self.inner.evaluate, session, answer, on_text=on_text)
 
     def final_report(self, session):
         return self._timed(self.inner.final_report, session)

@@ -23,11 +23,12 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, Depends, FastAPI, HTTPException, Path, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, StreamingResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.concurrency import run_in_threadpool
 
+from . import api_streaming
 from .api_models import (
     DUPLICATE_WINDOW_SECONDS,
     FINAL_REPLY,
@@ -48,6 +49,7 @@ from .api_models import (
     error_responses,
     example_response,
 )
+from .api_streaming import STREAM_RESPONSES
 from .engine import InterviewEngine, clean_answer
 from .errors import (
     ConcurrentUpdate,
@@ -280,6 +282,31 @@ def _add_interview_routes(router: APIRouter) -> None:
                 # The engine stored the answer before calling the model, so the client only has to resend.
                 return _error(_status_for(exc), f"{exc} {ANSWER_KEPT}", headers=_retry_headers(exc), answer_saved=True)
         return result.model_dump()
+
+    @router.post(
+        "/submit-answer/stream",
+        response_class=StreamingResponse,
+        responses={**STREAM_RESPONSES, **error_responses(400, 404, 422)},
+        summary="Like /submit-answer, streamed: the interviewer's reply as it is written, then the result",
+        description=(api_streaming.__doc__ or "").split("\n\n", 1)[-1],
+        operation_id="submit_answer_stream",
+    )
+    async def submit_answer_stream(
+        request: Request, body: Annotated[SubmitAnswerRequest, Body(openapi_examples=SUBMIT_EXAMPLES)]
+    ) -> StreamingResponse:
+        arrived: datetime = getattr(request.state, "received_at", None) or utcnow()
+        session_id, text = _known_id(body.session_id), clean_answer(body.answer)
+        engine = _engine(request)
+        await run_in_threadpool(engine.get_session, session_id)  # an unknown id is a plain 404, not a stream
+        return api_streaming.stream_submit(
+            engine,
+            session_id,
+            text,
+            round=body.round,
+            received_at=arrived,
+            status_for=_status_for,
+            answer_kept=ANSWER_KEPT,
+        )
 
     @router.get(
         "/session-summary/{session_id}",
