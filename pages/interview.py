@@ -82,7 +82,7 @@ st.caption(f"Up to {MAX_ANSWER_CHARS:,} characters (about 15 minutes of speech);
 if st.button("Submit answer", type="primary", icon=":material/send:", key=f"submit:{answer_key}"):
     speech = voice.spoken_metrics(speech_key) or (pending.speech if pending else None)
     try:
-        with widgets.streaming_status("The interviewer is reading your answer…") as on_text:
+        with widgets.streaming_feedback("The interviewer is reading your answer…") as on_text:
             engine.submit_answer(
                 session.session_id,
                 st.session_state.get(answer_key) or "",
