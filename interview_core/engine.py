@@ -23,6 +23,7 @@ from .errors import (
     LLMHTTPError,
     LLMQuotaExceeded,
     RoundNotOpen,
+    SessionNotFound,
 )
 from .models import (
     DIMENSIONS,
@@ -45,6 +46,10 @@ from .providers.base import Provider, ProviderTurn, TextSink
 from .store import SessionStore, store_from_url
 
 log = logging.getLogger("interview_core.engine")
+
+#: how many recent interviews, and at most how many of their questions, a new interview avoids repeating
+RECENT_SESSIONS = 20
+MAX_SEEN_QUESTIONS = 200
 
 _locks_guard = threading.Lock()
 _session_locks: dict[str, threading.Lock] = {}
@@ -146,9 +151,23 @@ class InterviewEngine:
     def start(self, config: InterviewConfig) -> StartResult:
         """Store a new interview and ask its first question."""
         session = InterviewSession.from_config(config, provider=self.provider.name)
+        session.seen_questions = self._recent_questions(config.field)
         self.store.create(session)
         question = self._ask_first(session)
         return StartResult(session_id=session.session_id, question=question)
+
+    def _recent_questions(self, field: str) -> list[str]:
+        """Questions of the latest interviews in the same field, newest first (for variety, not a rule)."""
+        same_field = [i for i in self.store.list_sessions(RECENT_SESSIONS) if i.field.casefold() == field.casefold()]
+        questions: list[str] = []
+        for info in same_field:
+            try:
+                earlier = self.store.get(info.session_id)
+            except SessionNotFound:  # deleted meanwhile
+                continue
+            questions += [turn.question for turn in earlier.history]
+            questions += [earlier.current_question] if earlier.current_question else []
+        return questions[:MAX_SEEN_QUESTIONS]
 
     def ensure_question(self, session_id: str) -> str:
         """The current question, asking it first if an earlier start failed before it came."""

@@ -267,6 +267,8 @@ class InterviewSession(BaseModel):
     current_question: str | None = None
     current_question_meta: dict[str, Any] = Field(default_factory=dict)
     starting_difficulty: int = 5
+    #: questions met in recent earlier interviews of this field, so a new one can offer fresh ones
+    seen_questions: list[str] = Field(default_factory=list)
     pending_answer: PendingAnswer | None = None
     final_report: FinalReport | None = None
     status: SessionStatus = "active"

@@ -149,6 +149,7 @@ def choose_question(
             if normalise_text(follow_up) not in asked:
                 lead_in = PROBE_LEAD_INS.get(session.persona, "")
                 return _as_question(_Candidate(probe, "follow_up", follow_up, lead_in), plan, band, difficulty)
+    seen = {normalise_text(text) for text in session.seen_questions}
     for tier, candidates in enumerate(_tiers(session, index, plan, band)):
         fresh = [c for c in candidates if not {normalise_text(c.asked_as), normalise_text(c.text)} & asked]
         if fresh:
@@ -156,7 +157,9 @@ def choose_question(
             matches = {c.question.id: _jd_match(index, plan, c.question) for c in fresh}
             best = max(matches.values())
             top = sorted((c for c in fresh if matches[c.question.id] == best), key=lambda c: c.asked_as)
-            return _as_question(rng.choice(top), plan, band, difficulty)
+            # among equally good matches, prefer what the candidate has not met in earlier interviews
+            unseen = [c for c in top if normalise_text(c.asked_as) not in seen]
+            return _as_question(rng.choice(unseen or top), plan, band, difficulty)
     raise ConfigurationError("The offline question bank has run out of new questions; start a new interview.")
 
 

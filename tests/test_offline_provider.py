@@ -198,3 +198,12 @@ def test_persona_changes_pressure_and_tone_but_never_the_scores():
     assert turns["tough"].next_question.meta["source"] == "follow_up"  # presses on the gaps
     assert turns["tough"].next_question.text.startswith("That answer left gaps")
     assert turns["friendly"].next_question.meta["source"] != "follow_up"  # moves on after a fair attempt
+
+
+def test_a_new_interview_prefers_questions_not_met_in_earlier_interviews_of_the_field():
+    engine = InterviewEngine(OfflineProvider(), MemoryStore())
+    config = InterviewConfig(field="Backend Development", difficulty=5, total_rounds=3)
+    openers = [engine.start(config).question for _ in range(3)]
+    assert len(set(openers)) == 3  # the 4-6 band holds three Technical backend questions
+    other_field = engine.start(InterviewConfig(field="Data Science", difficulty=5, total_rounds=3))
+    assert engine.get_session(other_field.session_id).seen_questions == []
