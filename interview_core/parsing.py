@@ -253,11 +253,18 @@ def parse_evaluation(text: str) -> Evaluation:
     return evaluation_from_data(extract_json(text), raw_text=text)
 
 
+#: keys a model may wrap its question in when it drops the schema's shape
+_QUESTION_WRAPPERS = ("next_question", "first_question", "opening_question")
+
+
 def question_from_data(value: Any, raw_text: str = "") -> Question:
     """A Question from a string or an object with text/question, topic and follow_up."""
     meta: dict[str, Any] = {}
     if isinstance(value, dict):
         data = _normalised_keys(value)
+        nested = next((data[k] for k in _QUESTION_WRAPPERS if isinstance(data.get(k), dict | str)), None)
+        if not (data.get("text") or data.get("question")) and nested is not None:
+            return question_from_data(nested, raw_text)  # {"next_question": {...}} or {"first_question": "..."}
         text = coerce_text(data.get("text") or data.get("question"))
         if coerce_text(data.get("topic")):
             meta["topic"] = coerce_text(data.get("topic"))

@@ -186,3 +186,16 @@ def test_a_question_in_plain_text_is_taken_as_it_is_but_a_refusal_is_not():
 def test_a_next_question_under_the_plain_key_question_is_accepted():
     text = json.dumps({**CLEAN, "question": "How would you shard the orders table?"})
     assert parse_turn(text).next_question.text == "How would you shard the orders table?"
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        '{"next_question": "How do you size a thread pool?"}',
+        '{"first_question": {"text": "How do you size a thread pool?"}}',
+        '{"question": "How do you size a thread pool?"}',
+        "How do you size a thread pool?",
+    ],
+)
+def test_an_opening_question_is_found_under_the_names_models_use(reply):
+    assert parse_question(reply).text == "How do you size a thread pool?"
