@@ -18,7 +18,7 @@ from interview_core.errors import (
 from interview_core.models import InterviewConfig, InterviewSession
 from interview_core.providers.base import Provider
 from interview_core.providers.gemini import GeminiClient, GeminiProvider
-from interview_core.providers.gemini_client import LLMCutOff, iter_sse_data
+from interview_core.providers.gemini_wire import LLMCutOff, iter_sse_data
 
 KEY = "AIzaSy-test-secret-key-123"
 BASE = "https://gemini.test"

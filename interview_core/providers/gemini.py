@@ -15,7 +15,8 @@ from ..models import FinalReport, InterviewSession, Question
 from ..parsing import parse_question, parse_report, parse_turn
 from ..prompts import Prompt, evaluation_prompt, final_report_prompt, first_question_prompt, reask_text
 from .base import ProviderTurn, TextSink
-from .gemini_client import KEY_HELP, GeminiClient, LLMCutOff
+from .gemini_client import KEY_HELP, GeminiClient
+from .gemini_wire import LLMCutOff
 
 __all__ = ["GeminiClient", "GeminiProvider", "LLMRateLimited"]
 

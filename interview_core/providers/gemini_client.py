@@ -6,13 +6,12 @@ line, an exception message or a repr.
 
 from __future__ import annotations
 
-import json
 import logging
 import math
 import random
 import re
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import requests
@@ -27,6 +26,16 @@ from ..errors import (
     LLMRateLimited,
     LLMTimeout,
     LLMUnavailable,
+)
+from .gemini_wire import (
+    error_body,
+    finished_text,
+    first_candidate,
+    iter_sse_data,
+    parse_duration,
+    parts_text,
+    read_event,
+    response_text,
 )
 
 log = logging.getLogger("interview_core.gemini")
@@ -49,10 +58,6 @@ KEY_HELP = (
 Timeout = tuple[float, float]
 
 
-class LLMCutOff(LLMOutputError):
-    """The reply stopped at maxOutputTokens, so its JSON is incomplete."""
-
-
 class _Retryable(Exception):
     """A failure worth another attempt; `error` is raised when attempts run out."""
 
@@ -71,54 +76,6 @@ def _timeout(value: float | Timeout | None) -> Timeout:
     return (float(value[0]), float(value[1]))
 
 
-def parse_duration(value: Any) -> float | None:
-    """Seconds from a google.protobuf.Duration string such as "55s" or "1.5s"."""
-    if isinstance(value, int | float):
-        return float(value)
-    match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)s?\s*", str(value or ""))
-    return float(match.group(1)) if match else None
-
-
-def _first_candidate(data: Any) -> dict[str, Any]:
-    """The first candidate of a response (empty if none); LLMOutputError when the prompt was blocked."""
-    if not isinstance(data, dict):
-        raise LLMOutputError("Gemini's reply could not be used: it was not a response object.")
-    block = (data.get("promptFeedback") or {}).get("blockReason")
-    candidates = data.get("candidates") or []
-    if block and not candidates:
-        raise LLMOutputError(f"Gemini blocked the request (reason {block}); no answer was produced.")
-    return candidates[0] if candidates and isinstance(candidates[0], dict) else {}
-
-
-def _parts_text(candidate: dict[str, Any]) -> str:
-    parts = (candidate.get("content") or {}).get("parts") or []
-    return "".join(p.get("text") or "" for p in parts if isinstance(p, dict) and not p.get("thought"))
-
-
-def _finished_text(text: str, reason: str | None) -> str:
-    """The text of a finished reply; LLMOutputError when it was cut, stopped early or empty."""
-    _check_finish(reason, text)
-    if not text.strip():
-        raise LLMOutputError("Gemini's reply could not be used: it was empty.")
-    return text
-
-
-def response_text(data: Any) -> str:
-    """The reply text of a GenerateContentResponse (thought parts excluded), or LLMOutputError."""
-    candidate = _first_candidate(data)
-    if not candidate:
-        raise LLMOutputError("Gemini's reply could not be used: it had no answer.")
-    return _finished_text(_parts_text(candidate), candidate.get("finishReason"))
-
-
-def _check_finish(reason: str | None, text: str) -> None:
-    if reason in (None, "STOP", "FINISH_REASON_UNSPECIFIED"):
-        return
-    if reason == "MAX_TOKENS":
-        raise LLMCutOff("Gemini's reply was cut off at the output limit (MAX_TOKENS).", raw_text=text)
-    raise LLMOutputError(f"Gemini stopped without a usable answer (finish reason {reason}).", raw_text=text)
-
-
 def thinking_config(model: str) -> dict[str, Any] | None:
     """Low thinking for Gemini 3 (and newer); older models reject thinkingLevel with a 400."""
     if model.startswith("gemini-2.5"):
@@ -126,28 +83,6 @@ def thinking_config(model: str) -> dict[str, Any] | None:
     if re.match(r"gemini-(1\.|2\.0)", model):
         return None
     return {"thinkingLevel": THINKING_LEVEL}
-
-
-def iter_sse_data(chunks: Iterable[bytes]) -> Iterator[str]:
-    """The `data:` payload of each server-sent event; LF or CRLF line ends."""
-    buffer = b""
-    data: list[str] = []
-    for chunk in chunks:
-        buffer += chunk
-        *lines, buffer = buffer.split(b"\n")
-        for raw in lines:
-            line = raw.rstrip(b"\r").decode("utf-8", errors="replace")
-            if not line:
-                if data:
-                    yield "\n".join(data)
-                    data = []
-            elif line.startswith("data:"):
-                data.append(line[5:].removeprefix(" "))
-    tail = buffer.rstrip(b"\r").decode("utf-8", errors="replace")
-    if tail.startswith("data:"):
-        data.append(tail[5:].removeprefix(" "))
-    if data:
-        yield "\n".join(data)
 
 
 class GeminiClient:
@@ -271,11 +206,11 @@ class GeminiClient:
             finish: str | None = None
             try:
                 for payload in iter_sse_data(response.iter_content(chunk_size=None)):
-                    event = _event(payload)
+                    event = read_event(payload)
                     if isinstance(event, dict) and isinstance(event.get("error"), dict):
                         self._stream_error(event["error"], started=bool(pieces))
-                    candidate = _first_candidate(event)
-                    piece = _parts_text(candidate)
+                    candidate = first_candidate(event)
+                    piece = parts_text(candidate)
                     if piece:
                         pieces.append(piece)
                         if on_text is not None:
@@ -288,7 +223,7 @@ class GeminiClient:
         text = "".join(pieces)
         if finish is None:
             raise LLMOutputError("Gemini's reply could not be used: the stream ended early.", raw_text=text)
-        return _finished_text(text, finish)
+        return finished_text(text, finish)
 
     # -- errors -------------------------------------------------------------
 
@@ -315,7 +250,7 @@ class GeminiClient:
 
     def _raise_for_status(self, response: requests.Response) -> None:
         status = response.status_code
-        error = _error_body(response)
+        error = error_body(response)
         message = self._redact(str(error.get("message") or response.reason or "").strip())
         details = [d for d in error.get("details") or [] if isinstance(d, dict)]
         if status == 429:
@@ -381,21 +316,3 @@ class GeminiClient:
             ),
             delay,
         )
-
-
-def _error_body(response: requests.Response) -> dict[str, Any]:
-    try:
-        data = response.json()
-    except ValueError:
-        return {}
-    error = data.get("error") if isinstance(data, dict) else None
-    if isinstance(error, list) and error:  # some proxies wrap it in a list
-        error = error[0]
-    return error if isinstance(error, dict) else {}
-
-
-def _event(payload: str) -> Any:
-    try:
-        return json.loads(payload)
-    except ValueError as exc:
-        raise LLMOutputError("Gemini's streamed reply could not be read.", raw_text=payload[:2000]) from exc
