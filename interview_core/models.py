@@ -166,10 +166,6 @@ class SpeechMetrics(BaseModel):
     filler_words: dict[str, int] = Field(default_factory=dict)
     transcriber: str = ""
 
-    @property
-    def filler_total(self) -> int:
-        return sum(self.filler_words.values())
-
 
 class DimensionAssessment(BaseModel):
     dimension: str
@@ -213,9 +209,6 @@ class Question(BaseModel):
 
     text: str
     meta: dict[str, Any] = Field(default_factory=dict)
-
-
-ScoredBy = Literal["gemini", "offline", "offline-fallback", "scripted"]
 
 
 class Turn(BaseModel):
@@ -288,18 +281,6 @@ class InterviewSession(BaseModel):
             job_description=config.job_description,
             persona=config.persona,
             provider=provider,
-        )
-
-    @property
-    def config(self) -> InterviewConfig:
-        return InterviewConfig(
-            field=self.field,
-            interview_type=self.interview_type,
-            difficulty=self.starting_difficulty,
-            total_rounds=self.total_rounds,
-            resume=self.resume,
-            job_description=self.job_description,
-            persona=self.persona,
         )
 
     @property
