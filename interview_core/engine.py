@@ -48,8 +48,9 @@ from .store import SessionStore, store_from_url
 log = logging.getLogger("interview_core.engine")
 
 #: how many recent interviews, and at most how many of their questions, a new interview avoids repeating
-RECENT_SESSIONS = 20
-MAX_SEEN_QUESTIONS = 200
+#: (kept small: the list is read at every start and saved with every answer; a band holds 2-3 questions)
+RECENT_SESSIONS = 10
+MAX_SEEN_QUESTIONS = 60
 
 _locks_guard = threading.Lock()
 _session_locks: dict[str, threading.Lock] = {}
