@@ -50,6 +50,8 @@ log = logging.getLogger("interview_core.engine")
 #: how many recent interviews, and at most how many of their questions, a new interview avoids repeating
 #: (kept small: the list is read at every start and saved with every answer; a band holds 2-3 questions)
 RECENT_SESSIONS = 10
+#: longest one-line note kept per round (prompts carry these notes, so they stay short)
+NOTE_CHARS = 160
 MAX_SEEN_QUESTIONS = 60
 
 _locks_guard = threading.Lock()
@@ -80,10 +82,9 @@ def clean_answer(answer: str) -> str:
 
 
 def _note(turn: ProviderTurn) -> str:
-    if turn.note.strip():
-        return turn.note.strip()[:160]
-    first = (turn.evaluation.weaknesses or turn.evaluation.strengths).strip().split(". ")[0]
-    return first[:160]
+    """The round's one-line note for the compact history: the provider's, else the feedback's first sentence."""
+    note = turn.note.strip() or (turn.evaluation.weaknesses or turn.evaluation.strengths).strip().split(". ")[0]
+    return note[:NOTE_CHARS]
 
 
 def apply_report_stats(report: FinalReport, session: InterviewSession) -> FinalReport:

@@ -21,7 +21,6 @@ from .providers.base import ProviderTurn
 
 SCORE_KEYS = ("score", "communication_score", "technical_score", "confidence_score")
 TEXT_KEYS = ("strengths", "weaknesses")
-NOTE_CHARS = 160
 
 _KEY_ALIASES = {
     "overall_score": "score",
@@ -345,7 +344,7 @@ def parse_turn(text: str, *, last_round: bool = False) -> ProviderTurn:
     evaluation = evaluation_from_data(data, raw_text=text)
     top = _normalised_keys(data)
     note_lines = coerce_text(top.get("note")).splitlines()
-    note = note_lines[0].strip()[:NOTE_CHARS] if note_lines else ""
+    note = note_lines[0].strip() if note_lines else ""  # the engine trims notes to length
     if last_round:
         report = None
         if top.get("final_report") is not None:

@@ -18,7 +18,6 @@ from .base import ProviderTurn, TextSink
 
 __all__ = ["OfflineProvider", "score_answer"]
 
-NOTE_CHARS = 160
 #: (key-point coverage below, technical score at most) at which each persona probes with a follow-up:
 #: a tough interviewer presses on any real gap, a friendly one only on a thin answer.
 #: Scores are the same for every persona; only the pressure differs.
@@ -80,14 +79,11 @@ class OfflineProvider:
 
 
 def _note(assessment: Assessment) -> str:
-    """One line for the compact history: key points covered, or the first piece of feedback."""
+    """Key points covered, for the compact history; empty lets the engine use the feedback's first sentence."""
     points = assessment.points
-    if points and not assessment.flags & {"injection", "non_answer", "off_topic", "stuffed"}:
-        covered = len(assessment.covered)
-        note = f"Covered {covered}/{len(points)} key points"
-        if assessment.missed:
-            note += f"; missed: {assessment.missed[0].point}"
-        return note[:NOTE_CHARS]
-    evaluation = assessment.evaluation
-    first = (evaluation.weaknesses or evaluation.strengths).split(". ")[0].strip()
-    return first[:NOTE_CHARS]
+    if not points or assessment.flags & {"injection", "non_answer", "off_topic", "stuffed"}:
+        return ""
+    note = f"Covered {len(assessment.covered)}/{len(points)} key points"
+    if assessment.missed:
+        note += f"; missed: {assessment.missed[0].point}"
+    return note
