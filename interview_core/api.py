@@ -157,13 +157,6 @@ EngineDep = Annotated[InterviewEngine, Depends(_engine)]
 SessionId = Annotated[str, Path(description="The id `POST /start-interview` returned", examples=[SESSION_ID])]
 
 
-def _known_id(session_id: str) -> str:
-    # No stored id contains NUL, and PostgreSQL refuses to even compare with one.
-    if "\x00" in session_id:
-        raise SessionNotFound(session_id.replace("\x00", ""))
-    return session_id
-
-
 def _status_for(exc: InterviewError) -> int:
     return next(ERROR_STATUS[cls] for cls in type(exc).__mro__ if cls in ERROR_STATUS)
 
@@ -268,7 +261,7 @@ def _add_interview_routes(router: APIRouter) -> None:
         # async, so a copy joins its burst as soon as it is parsed, not when a worker thread is free
         state = request.app.state
         arrived: datetime = getattr(request.state, "received_at", None) or utcnow()
-        session_id, text = _known_id(body.session_id), clean_answer(body.answer)
+        session_id, text = body.session_id, clean_answer(body.answer)
         with state.bursts.join((session_id, text), arrived) as burst:
             if body.round is None:
                 await asyncio.sleep(max(0.0, state.duplicate_window - (utcnow() - arrived).total_seconds()))
@@ -295,7 +288,7 @@ def _add_interview_routes(router: APIRouter) -> None:
         request: Request, body: Annotated[SubmitAnswerRequest, Body(openapi_examples=SUBMIT_EXAMPLES)]
     ) -> StreamingResponse:
         arrived: datetime = getattr(request.state, "received_at", None) or utcnow()
-        session_id, text = _known_id(body.session_id), clean_answer(body.answer)
+        session_id, text = body.session_id, clean_answer(body.answer)
         engine = _engine(request)
         await run_in_threadpool(engine.get_session, session_id)  # an unknown id is a plain 404, not a stream
         return api_streaming.stream_submit(
@@ -316,7 +309,7 @@ def _add_interview_routes(router: APIRouter) -> None:
         operation_id="session_summary",
     )
     def session_summary(engine: EngineDep, session_id: SessionId) -> SessionSummary:
-        return engine.session_summary(_known_id(session_id))
+        return engine.session_summary(session_id)
 
     @router.get(
         "/sessions/{session_id}",
@@ -327,7 +320,7 @@ def _add_interview_routes(router: APIRouter) -> None:
         operation_id="get_session",
     )
     def get_session(engine: EngineDep, session_id: SessionId) -> InterviewSession:
-        session = engine.get_session(_known_id(session_id))
+        session = engine.get_session(session_id)
         return session.model_copy(update={"current_question_meta": {}})
 
 

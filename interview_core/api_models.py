@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import logging
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field
 
 from .difficulty import MAX_DIFFICULTY, MIN_DIFFICULTY
 from .models import (
@@ -17,9 +16,6 @@ from .models import (
     Evaluation,
     InterviewConfig,
 )
-
-log = logging.getLogger("interview_core.api")
-
 
 #: How long a submit without `round` waits before it is scored, so that copies sent with it (a double click,
 #: a client's retry, a burst from several tabs or replicas) are in flight together and count as one submit.
@@ -46,14 +42,6 @@ class StartInterviewRequest(InterviewConfig):
     """`POST /start-interview` body: the original's fields, plus an optional interviewer persona."""
 
     model_config = ConfigDict(json_schema_extra=_publish_config_limits)
-
-    @model_validator(mode="before")
-    @classmethod
-    def _drop_nul_characters(cls, data: Any) -> Any:
-        # PostgreSQL text columns cannot hold NUL, and it is never meaningful in these fields.
-        if isinstance(data, dict):
-            return {key: value.replace("\x00", "") if isinstance(value, str) else value for key, value in data.items()}
-        return data
 
 
 class SubmitAnswerRequest(BaseModel):
