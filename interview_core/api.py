@@ -46,22 +46,17 @@ from .api_models import (
     NextQuestionReply,
     StartInterviewRequest,
     SubmitAnswerRequest,
+    error_detail,
     error_responses,
     example_response,
+    status_for,
 )
 from .api_streaming import STREAM_RESPONSES
 from .engine import InterviewEngine, clean_answer
 from .errors import (
-    ConcurrentUpdate,
-    ConfigurationError,
-    InterviewComplete,
     InterviewError,
-    InvalidInput,
     LLMError,
-    LLMHTTPError,
     LLMQuotaExceeded,
-    RoundNotOpen,
-    SessionNotFound,
 )
 from .models import (
     InterviewSession,
@@ -75,20 +70,6 @@ log = logging.getLogger("interview_core.api")
 API_TOKEN_ENV = "INTERVIEW_API_TOKEN"
 CORS_ORIGINS_ENV = "INTERVIEW_CORS_ORIGINS"
 ROOT_MESSAGE = "AI Interview Backend Running"
-ANSWER_KEPT = "Your answer is saved with the interview; send the same request again to retry."
-
-# HTTP status of each deliberate engine error; the most specific class in an error's MRO wins.
-ERROR_STATUS: dict[type[InterviewError], int] = {
-    SessionNotFound: 404,
-    InterviewComplete: 409,
-    ConcurrentUpdate: 409,
-    RoundNotOpen: 409,
-    InvalidInput: 422,
-    ConfigurationError: 503,
-    LLMHTTPError: 502,
-    LLMError: 503,
-    InterviewError: 500,
-}
 
 
 # -- plumbing -----------------------------------------------------------------------------------------------
@@ -157,10 +138,6 @@ EngineDep = Annotated[InterviewEngine, Depends(_engine)]
 SessionId = Annotated[str, Path(description="The id `POST /start-interview` returned", examples=[SESSION_ID])]
 
 
-def _status_for(exc: InterviewError) -> int:
-    return next(ERROR_STATUS[cls] for cls in type(exc).__mro__ if cls in ERROR_STATUS)
-
-
 def _error(status: int, detail: str, headers: dict[str, str] | None = None, **extra: Any) -> JSONResponse:
     body = ErrorReply(detail=detail, **extra).model_dump(exclude_none=True)
     return JSONResponse(body, status_code=status, headers=headers)
@@ -194,7 +171,7 @@ def _install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(InterviewError)
     async def engine_error(_request: Request, exc: InterviewError) -> JSONResponse:
-        return _error(_status_for(exc), str(exc), headers=_retry_headers(exc))
+        return _error(status_for(exc), str(exc), headers=_retry_headers(exc))
 
     @app.exception_handler(SQLAlchemyError)
     async def store_error(_request: Request, exc: SQLAlchemyError) -> JSONResponse:
@@ -273,7 +250,7 @@ def _add_interview_routes(router: APIRouter) -> None:
                 )
             except LLMError as exc:
                 # The engine stored the answer before calling the model, so the client only has to resend.
-                return _error(_status_for(exc), f"{exc} {ANSWER_KEPT}", headers=_retry_headers(exc), answer_saved=True)
+                return _error(status_for(exc), error_detail(exc), headers=_retry_headers(exc), answer_saved=True)
         return result.model_dump()
 
     @router.post(
@@ -297,8 +274,6 @@ def _add_interview_routes(router: APIRouter) -> None:
             text,
             round=body.round,
             received_at=arrived,
-            status_for=_status_for,
-            answer_kept=ANSWER_KEPT,
         )
 
     @router.get(

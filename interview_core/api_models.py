@@ -7,6 +7,17 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from .difficulty import MAX_DIFFICULTY, MIN_DIFFICULTY
+from .errors import (
+    ConcurrentUpdate,
+    ConfigurationError,
+    InterviewComplete,
+    InterviewError,
+    InvalidInput,
+    LLMError,
+    LLMHTTPError,
+    RoundNotOpen,
+    SessionNotFound,
+)
 from .models import (
     MAX_ANSWER_CHARS,
     MAX_FIELD_CHARS,
@@ -89,6 +100,32 @@ class FinalReply(BaseModel):
 class FieldProblem(BaseModel):
     field: str
     message: str
+
+
+#: added to the message of a failed model call: the engine stored the answer before calling the model
+ANSWER_KEPT = "Your answer is saved with the interview; send the same request again to retry."
+# HTTP status of each deliberate engine error; the most specific class in an error's MRO wins.
+ERROR_STATUS: dict[type[InterviewError], int] = {
+    SessionNotFound: 404,
+    InterviewComplete: 409,
+    ConcurrentUpdate: 409,
+    RoundNotOpen: 409,
+    InvalidInput: 422,
+    ConfigurationError: 503,
+    LLMHTTPError: 502,
+    LLMError: 503,
+    InterviewError: 500,
+}
+
+
+def status_for(exc: InterviewError) -> int:
+    """The HTTP status of an engine error: the most specific class in its MRO wins."""
+    return next(ERROR_STATUS[cls] for cls in type(exc).__mro__ if cls in ERROR_STATUS)
+
+
+def error_detail(exc: InterviewError) -> str:
+    """The sentence a client gets for an engine error; a failed model call also says the answer is kept."""
+    return f"{exc} {ANSWER_KEPT}" if isinstance(exc, LLMError) else str(exc)
 
 
 class ErrorReply(BaseModel):

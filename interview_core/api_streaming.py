@@ -12,15 +12,16 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from datetime import datetime
 from typing import Any
 
 from fastapi.responses import StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
+from .api_models import error_detail, status_for
 from .engine import InterviewEngine
-from .errors import InterviewError, LLMError
+from .errors import InterviewError
 
 log = logging.getLogger("interview_core.api")
 
@@ -50,8 +51,6 @@ def stream_submit(
     *,
     round: int | None,
     received_at: datetime,
-    status_for: Callable[[InterviewError], int],
-    answer_kept: str,
 ) -> StreamingResponse:
     """Score the answer in a worker thread and stream what the model writes, then the result."""
     loop = asyncio.get_running_loop()
@@ -70,8 +69,7 @@ def stream_submit(
                 on_text=lambda piece: put("text", {"text": piece}),
             )
         except InterviewError as exc:
-            detail = f"{exc} {answer_kept}" if isinstance(exc, LLMError) else str(exc)
-            put("error", {"status": status_for(exc), "detail": detail})
+            put("error", {"status": status_for(exc), "detail": error_detail(exc)})
         except Exception:  # the stream has started: report it as an event, never a traceback
             log.exception("streamed submit failed")
             put("error", {"status": 500, "detail": "Something went wrong on the server; your answer is saved."})
