@@ -13,9 +13,7 @@ from __future__ import annotations
 
 import argparse
 import os
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -24,35 +22,11 @@ from pathlib import Path
 
 import httpx
 
-REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from tests.servers import api_server
+
 START = {"field": "Software Engineering", "interview_type": "Technical", "difficulty": 5, "total_rounds": 5}
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def start_server(db_url: str, log) -> tuple[subprocess.Popen, str]:
-    port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("GEMINI_", "INTERVIEW_"))}
-    env["INTERVIEW_DB_URL"] = db_url
-    command = [sys.executable, "-m", "uvicorn", "interview_core.api:app", "--host", "127.0.0.1", "--port",
-               str(port), "--log-level", "warning", "--no-access-log"]  # fmt: skip
-    process = subprocess.Popen(command, cwd=REPO, env=env, stdout=log, stderr=log)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and process.poll() is None:
-        try:
-            if httpx.get(f"{url}/health", timeout=2).status_code == 200:
-                return process, url
-        except httpx.TransportError:
-            time.sleep(0.05)
-    process.terminate()
-    process.wait(10)
-    log.seek(0)
-    raise SystemExit(f"the API did not start:\n{log.read().decode(errors='replace')[-2000:]}")
 
 
 def seed(url: str) -> str:
@@ -103,10 +77,9 @@ def main(argv: list[str] | None = None) -> int:
     max_requests = args.requests or (300 if args.quick else 3000)
     max_seconds = args.seconds or (2.0 if args.quick else 10.0)
 
-    with tempfile.TemporaryDirectory() as folder, tempfile.TemporaryFile() as log:
+    with tempfile.TemporaryDirectory() as folder:
         db_url = args.db_url or f"sqlite:///{Path(folder) / 'bench.db'}"
-        process, url = start_server(db_url, log)
-        try:
+        with api_server(INTERVIEW_DB_URL=db_url) as url:
             summary_url = f"{url}/session-summary/{seed(url)}"
             measure(summary_url, 1, 50, max_seconds)  # warm-up: connections, caches, first queries
             store = "SQLite" if db_url.startswith("sqlite") else db_url.split(":", 1)[0]
@@ -120,13 +93,6 @@ def main(argv: list[str] | None = None) -> int:
                     f"{os.cpu_count()} CPUs shared with the client)",
                     flush=True,
                 )
-        finally:
-            process.terminate()
-            try:
-                process.wait(10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-    return 0
 
 
 if __name__ == "__main__":

@@ -20,19 +20,16 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import streamlit.testing.v1.app_test
-from streamlit.runtime.pages_manager import PagesManager
-from streamlit.testing.v1 import AppTest
 
 from interview_core.engine import InterviewEngine
 from interview_core.models import InterviewConfig
 from interview_core.providers.offline import OfflineProvider
 from interview_core.store import SqlStore
-from ui.state import ENGINE_KEY
+from tests.app_support import NavigationRegistered, open_page
 
 # AppTest runs pages in "bare mode"; its warnings about that are noise here
 logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context").setLevel(logging.ERROR)
 
-ROOT = Path(__file__).resolve().parents[1]
 ANSWER = (
     "I would start from the access pattern, add a composite index on the filtered columns, check the plan "
     "with EXPLAIN ANALYZE, cache hot reads with a short TTL and invalidate on writes, and compare p95 "
@@ -65,18 +62,6 @@ class TimedProvider:
         return self._timed(self.inner.final_report, session)
 
 
-class NavigationRegistered(PagesManager):
-    """Runs go through app.py's st.navigation, as on a server that has served app.py once.
-
-    (AppTest forgets the registered navigation before each run; with a pages/ folder it would
-    otherwise run the page file alone, which only a fresh server's first request does.)
-    """
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        PagesManager.uses_pages_directory = False
-
-
 def measure(interviews: int, rounds: int) -> list[float]:
     """App milliseconds per answer (model time subtracted), first answer of each interview excluded."""
     samples = []
@@ -86,11 +71,7 @@ def measure(interviews: int, rounds: int) -> list[float]:
             provider = TimedProvider()
             engine = InterviewEngine(provider, store)
             session_id = engine.start(InterviewConfig(field="Backend Development", total_rounds=rounds)).session_id
-            at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-            at.session_state[ENGINE_KEY] = engine
-            at.run()
-            at.query_params["session"] = session_id
-            at.switch_page("pages/interview.py").run()
+            at = open_page("pages/interview.py", engine, session_id)
             for round_number in range(1, rounds + 1):
                 box = next(area for area in at.text_area if area.key.startswith("answer:"))
                 box.input(ANSWER)

@@ -4,12 +4,26 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 
 from interview_core.engine import InterviewEngine
 from ui.state import ENGINE_KEY
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
+
+
+class NavigationRegistered(PagesManager):
+    """Runs go through app.py's st.navigation, as on a server that has served app.py once.
+
+    AppTest forgets before each run that app.py registered its navigation, so with a pages/ folder every
+    run after the first would execute the page file alone: what only a fresh server's first request does
+    (tests/e2e covers that). Patch it in as AppTest's PagesManager (the `app_navigation` fixture does).
+    """
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        PagesManager.uses_pages_directory = False
 
 
 def open_page(page: str, engine: InterviewEngine | None, session_id: str | None = None, timeout: int = 60) -> AppTest:

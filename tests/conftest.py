@@ -33,19 +33,12 @@ def _no_real_keys(monkeypatch, tmp_path):
 
 @pytest.fixture
 def app_navigation(monkeypatch):
-    """Every AppTest run goes through app.py's st.navigation, as on a server that has served app.py once.
+    """Every AppTest run goes through app.py's st.navigation (see tests.app_support.NavigationRegistered).
 
-    AppTest forgets before each run that app.py registered its navigation, so with a pages/ folder every
-    run after the first would execute the page file alone: what only a fresh server's first request does
-    (tests/e2e covers that). AppTest modules use it with `pytestmark = pytest.mark.usefixtures("app_navigation")`.
+    AppTest modules use it with `pytestmark = pytest.mark.usefixtures("app_navigation")`.
     """
-
     import streamlit.testing.v1.app_test
-    from streamlit.runtime.pages_manager import PagesManager
 
-    class NavigationRegistered(PagesManager):
-        def __init__(self, *args, **kwargs) -> None:
-            super().__init__(*args, **kwargs)
-            PagesManager.uses_pages_directory = False
+    from tests.app_support import NavigationRegistered
 
     monkeypatch.setattr(streamlit.testing.v1.app_test, "PagesManager", NavigationRegistered)
