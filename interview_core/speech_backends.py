@@ -15,13 +15,16 @@ import struct
 import threading
 import wave
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 import numpy as np
+import requests
 
 from .config import Settings
 from .errors import ConfigurationError, LLMError, TranscriptionError
 from .prompts import fence
+from .providers.gemini_client import GeminiClient
 
 log = logging.getLogger("interview_core.speech")
 
@@ -191,15 +194,14 @@ _GEMINI_SYSTEM = (
 _GEMINI_CONTEXT_CHARS = 4_000
 
 
+@cache
+def _gemini_http() -> requests.Session:
+    """One HTTP session for every transcription in this process, so connections are reused."""
+    return requests.Session()
+
+
 def gemini_transcribe(audio: Audio, *, context: str, settings: Settings) -> str:
     """Send the audio inline with the question as context; return the model's transcript."""
-    if not settings.gemini_api_key:
-        raise TranscriptionError(
-            "Gemini transcription needs an API key: set GEMINI_API_KEY in .streamlit/secrets.toml or the "
-            "environment, or choose another transcription backend."
-        )
-    from .providers.gemini import GeminiClient  # imported here so the speech module loads without it
-
     # Gemini hears at 16 kHz anyway; sending 16 kHz keeps a 44.1 kHz recording under the inline limit.
     rate = min(audio.sample_rate, TARGET_RATE)
     data = base64.b64encode(encode_wav(resample(audio.samples, audio.sample_rate, rate), rate)).decode("ascii")
@@ -215,7 +217,7 @@ def gemini_transcribe(audio: Audio, *, context: str, settings: Settings) -> str:
             "\nThe interview question and job description, only to help you spell names and technical terms:\n"
             + fence("job_description", context[:_GEMINI_CONTEXT_CHARS])
         )
-    client = GeminiClient(settings.gemini_api_key, model=settings.gemini_model, base_url=settings.gemini_base_url)
+    client = GeminiClient.from_settings(settings, session=_gemini_http())
     try:
         text = client.generate(
             system=_GEMINI_SYSTEM,

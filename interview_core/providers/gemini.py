@@ -10,12 +10,12 @@ from typing import TypeVar
 import requests
 
 from ..config import Settings
-from ..errors import ConfigurationError, LLMOutputError, LLMRateLimited
+from ..errors import LLMOutputError, LLMRateLimited
 from ..models import FinalReport, InterviewSession, Question
 from ..parsing import parse_question, parse_report, parse_turn
 from ..prompts import Prompt, evaluation_prompt, final_report_prompt, first_question_prompt, reask_text
 from .base import ProviderTurn, TextSink
-from .gemini_client import KEY_HELP, GeminiClient
+from .gemini_client import GeminiClient
 from .gemini_wire import LLMCutOff
 
 __all__ = ["GeminiClient", "GeminiProvider", "LLMRateLimited"]
@@ -67,16 +67,7 @@ class GeminiProvider:
     @classmethod
     def from_settings(cls, settings: Settings, session: requests.Session | None = None) -> GeminiProvider:
         """A provider for the configured key, model and API address."""
-        if not settings.gemini_api_key:
-            raise ConfigurationError(f"No Gemini API key is set. {KEY_HELP}")
-        client = GeminiClient(
-            settings.gemini_api_key,
-            model=settings.gemini_model,
-            base_url=settings.gemini_base_url,
-            session=session,
-            timeout=(5, settings.gemini_timeout),
-        )
-        return cls(client)
+        return cls(GeminiClient.from_settings(settings, session=session))
 
     # -- the Provider protocol -----------------------------------------------
 

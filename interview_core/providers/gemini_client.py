@@ -16,7 +16,7 @@ from typing import Any
 
 import requests
 
-from ..config import DEFAULT_BASE_URL, DEFAULT_MODEL
+from ..config import DEFAULT_BASE_URL, DEFAULT_MODEL, Settings
 from ..errors import (
     ConfigurationError,
     LLMError,
@@ -111,6 +111,19 @@ class GeminiClient:
         self.max_retry_delay = max_retry_delay
         self._sleep = sleep
         self._rng = rng or random.Random()
+
+    @classmethod
+    def from_settings(cls, settings: Settings, session: requests.Session | None = None) -> GeminiClient:
+        """A client for the configured key, model, API address and read timeout."""
+        if not settings.gemini_api_key:
+            raise ConfigurationError(f"No Gemini API key is set. {KEY_HELP}")
+        return cls(
+            settings.gemini_api_key,
+            model=settings.gemini_model,
+            base_url=settings.gemini_base_url,
+            session=session,
+            timeout=(DEFAULT_TIMEOUT[0], settings.gemini_timeout),
+        )
 
     def __repr__(self) -> str:
         return f"GeminiClient(model={self.model!r}, base_url={self.base_url!r})"
