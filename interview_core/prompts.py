@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .difficulty import band_outcomes
+from .field_match import resolve_interview_type
 from .models import DIMENSIONS, InterviewSession, Turn
 
 # Output budgets: on Gemini 3 thinking shares this budget with the answer.
@@ -140,12 +141,13 @@ _PERSONAS = {
     ),
 }
 
+#: what each of models.INTERVIEW_TYPES covers (user spellings are resolved by field_match)
 _TYPES = {
-    "technical": "concepts, problem solving and correctness in the field, with concrete examples",
-    "behavioral": "real past situations, answered in STAR form (situation, task, action, result)",
-    "hr/general": "motivation, career choices, working style and fit with the role",
-    "system design": "requirements, architecture, data flow, scaling and the trade-offs between options",
-    "case": "structured reasoning about a business problem: framing, estimates, options, a recommendation",
+    "Technical": "concepts, problem solving and correctness in the field, with concrete examples",
+    "Behavioral": "real past situations, answered in STAR form (situation, task, action, result)",
+    "HR/General": "motivation, career choices, working style and fit with the role",
+    "System Design": "requirements, architecture, data flow, scaling and the trade-offs between options",
+    "Case": "structured reasoning about a business problem: framing, estimates, options, a recommendation",
 }
 
 _DIFFICULTY_SCALE = (
@@ -190,7 +192,8 @@ would ask, and follow_up is true. Otherwise follow_up is false and the topic cha
 def system_instruction(session: InterviewSession) -> str:
     """The fixed instructions for an interview: role, persona, rubric and rules."""
     persona = _PERSONAS.get(session.persona, _PERSONAS["neutral"])
-    focus = _TYPES.get(session.interview_type.strip().lower(), "the skills this interview type is meant to test")
+    interview_type, known = resolve_interview_type(session.interview_type)
+    focus = _TYPES[interview_type] if known else "the skills this interview type is meant to test"
     return "\n\n".join(
         [
             f"You are a demanding but fair interviewer running a {session.interview_type} interview for a "

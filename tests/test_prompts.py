@@ -176,3 +176,9 @@ def test_the_report_prompt_works_from_the_compact_history():
     assert prompt.schema is REPORT_SCHEMA
     assert "3 of 3 rounds answered" in prompt.user
     assert "Question 3: how would you scale" in prompt.user
+
+
+@pytest.mark.parametrize("spelling", ["HR", "hr general", "HR/General"])
+def test_the_interview_type_is_recognised_however_the_candidate_spells_it(spelling):
+    system = evaluation_prompt(session(interview_type=spelling), "a").system
+    assert "motivation, career choices, working style and fit with the role" in system
