@@ -318,15 +318,15 @@ def report_from_data(value: Any, raw_text: str = "") -> FinalReport:
             dimensions.append(
                 DimensionAssessment(dimension=name, average=0.0, comment=coerce_text(entry.get("comment")))
             )
-    report = FinalReport(
+    recommendation = coerce_recommendation(data.get("recommendation"))
+    return FinalReport(
         summary=summary,
         dimensions=dimensions,
         strengths=coerce_list(data.get("strengths")),
         areas_to_improve=coerce_list(data.get("areas_to_improve") or data.get("weaknesses")),
         practice_plan=coerce_list(data.get("practice_plan")),
+        **({"recommendation": recommendation} if recommendation else {}),
     )
-    recommendation = coerce_recommendation(data.get("recommendation"))
-    return report.model_copy(update={"recommendation": recommendation}) if recommendation else report
 
 
 def parse_report(text: str) -> FinalReport:

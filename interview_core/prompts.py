@@ -16,11 +16,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, get_args
 
 from .difficulty import band_outcomes
 from .field_match import resolve_interview_type
-from .models import DIMENSIONS, InterviewSession, Turn
+from .models import DIMENSIONS, InterviewSession, Recommendation, Turn
 
 # Output budgets: on Gemini 3 thinking shares this budget with the answer.
 QUESTION_MAX_TOKENS = 2048
@@ -32,7 +32,7 @@ REPORT_MAX_TOKENS = 4096
 HISTORY_QUESTION_CHARS = 180
 HISTORY_NOTE_CHARS = 120
 
-RECOMMENDATIONS = ["Strong hire", "Hire", "Lean hire", "Lean no hire", "No hire"]
+RECOMMENDATIONS = list(get_args(Recommendation))
 
 
 @dataclass(frozen=True)

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Callable
 from typing import TypeVar
 
 import requests
 
+from ..bank import normalise_text
 from ..config import Settings
 from ..errors import LLMOutputError, LLMRateLimited
 from ..models import FinalReport, InterviewSession, Question
@@ -33,10 +33,7 @@ Parser = Callable[[str], T]
 
 
 def _same_question(a: str, b: str) -> bool:
-    def squash(text: str) -> str:
-        return re.sub(r"[^a-z0-9]+", " ", text.lower()).strip()
-
-    return bool(squash(a)) and squash(a) == squash(b)
+    return bool(normalise_text(a)) and normalise_text(a) == normalise_text(b)
 
 
 def _note_repeat(question: Question, session: InterviewSession) -> None:
