@@ -334,7 +334,7 @@ def test_an_error_event_inside_a_stream_is_retried(rsps, client, sleeps):
     ],
 )
 def test_thinking_is_kept_low_in_the_form_each_model_accepts(model, thinking):
-    config = GeminiClient(KEY, model=model).request_body("", "u", None, 100)["generationConfig"]
+    config = GeminiClient(KEY, model=model).request_body("", [{"text": "u"}], None, 100)["generationConfig"]
     assert config.get("thinkingConfig") == thinking
     assert "temperature" not in config
 

@@ -68,14 +68,6 @@ class _Retryable(Exception):
         self.delay = delay
 
 
-def _timeout(value: float | Timeout | None) -> Timeout:
-    if value is None:
-        return DEFAULT_TIMEOUT
-    if isinstance(value, int | float):
-        return (float(value), float(value))
-    return (float(value[0]), float(value[1]))
-
-
 def thinking_config(model: str) -> dict[str, Any] | None:
     """Low thinking for Gemini 3 (and newer); older models reject thinkingLevel with a 400."""
     if model.startswith("gemini-2.5"):
@@ -94,10 +86,9 @@ class GeminiClient:
         model: str = DEFAULT_MODEL,
         base_url: str = DEFAULT_BASE_URL,
         session: requests.Session | None = None,
-        timeout: float | Timeout = DEFAULT_TIMEOUT,
+        timeout: Timeout = DEFAULT_TIMEOUT,
         max_attempts: int = DEFAULT_MAX_ATTEMPTS,
         sleep: Callable[[float], None] = time.sleep,
-        max_retry_delay: float = MAX_DELAY,
         rng: random.Random | None = None,
     ) -> None:
         if not api_key or not api_key.strip():
@@ -106,9 +97,8 @@ class GeminiClient:
         self.model = model
         self.base_url = base_url.rstrip("/")
         self.session = session or requests.Session()
-        self.timeout = _timeout(timeout)
+        self.timeout = (float(timeout[0]), float(timeout[1]))
         self.max_attempts = max(1, int(max_attempts))
-        self.max_retry_delay = max_retry_delay
         self._sleep = sleep
         self._rng = rng or random.Random()
 
@@ -133,11 +123,9 @@ class GeminiClient:
         return f"{self.base_url}/v1beta/models/{self.model}:{method}"
 
     def request_body(
-        self, system: str, parts: list[dict[str, Any]] | str, schema: dict[str, Any] | None, max_output_tokens: int
+        self, system: str, parts: list[dict[str, Any]], schema: dict[str, Any] | None, max_output_tokens: int
     ) -> dict[str, Any]:
         """The JSON body: no temperature override (Gemini 3 wants its default), low thinking, a token cap."""
-        if isinstance(parts, str):
-            parts = [{"text": parts}]
         config: dict[str, Any] = {"maxOutputTokens": int(max_output_tokens)}
         thinking = thinking_config(self.model)
         if thinking:
@@ -153,7 +141,7 @@ class GeminiClient:
     def generate(
         self,
         system: str,
-        parts: list[dict[str, Any]] | str,
+        parts: list[dict[str, Any]],
         schema: dict[str, Any] | None = None,
         max_output_tokens: int = 2048,
         stream: bool = False,
@@ -315,7 +303,7 @@ class GeminiClient:
                 delay = parse_duration(detail.get("retryDelay"))
         if delay is None:
             delay = parse_duration(response.headers.get("Retry-After"))
-        if delay is not None and delay > self.max_retry_delay:
+        if delay is not None and delay > MAX_DELAY:
             raise LLMQuotaExceeded(
                 f"Gemini's rate limit is reached; wait about {math.ceil(delay)} seconds and try again.",
                 retry_after=delay,
