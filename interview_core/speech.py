@@ -62,9 +62,8 @@ class Transcript(BaseModel):
     duration_seconds: float
 
 
-def wav_duration(wav_bytes: bytes) -> float:
-    """Length of a WAV recording in seconds; TranscriptionError when it is not a readable WAV."""
-    return wav_duration_seconds(wav_bytes)
+#: length of a WAV recording in seconds; TranscriptionError when it is not a readable WAV
+wav_duration = wav_duration_seconds
 
 
 def _unavailable_reasons(settings: Settings) -> dict[str, str | None]:
@@ -190,7 +189,7 @@ def transcribe(
     audio = _check_audio(wav_bytes)
     reasons = _unavailable_reasons(settings)
     if backend is None:
-        backend = next((name for name, reason in reasons.items() if reason is None), None)
+        backend = default_backend(settings)
         if backend is None:
             raise TranscriptionError(
                 "No transcription backend is available: run `pip install faster-whisper` for local Whisper, "
