@@ -1,8 +1,9 @@
 """`POST /submit-answer/stream`: the model's reply as server-sent events while it is being written.
 
 Events, each `event: <kind>` then `data: <JSON>` and a blank line:
-- `text`   `{"text": "..."}` a piece of the interviewer's reply as it arrives (Gemini only; the offline
-           interviewer answers at once and sends none);
+- `text`   `{"text": "..."}` a piece of the interviewer's reply as it arrives, a preview (Gemini only; the
+           offline interviewer answers at once and sends none; if that reply proves unusable, the re-asked
+           one is not streamed);
 - `result` exactly the `/submit-answer` payload; the stream ends after it;
 - `error`  `{"status": <HTTP status the plain endpoint would use>, "detail": "<sentence>"}`; the stream ends.
 """

@@ -90,3 +90,17 @@ def test_a_failure_after_the_stream_started_is_an_error_event_and_the_answer_is_
         assert "saved" in events[-1][1]["detail"]
         assert api.post("/submit-answer/stream", json={**body, "session_id": "missing"}).status_code == 404
     assert engine.get_session(started["session_id"]).pending_answer.answer == "kept"
+
+
+def test_a_re_asked_reply_is_not_streamed_after_an_unusable_one():
+    with GeminiStandin() as standin:
+        client = GeminiClient(DEFAULT_KEY, base_url=standin.base_url, timeout=(2, 10), sleep=lambda _s: None)
+        engine = InterviewEngine(GeminiProvider(client), MemoryStore())
+        started = engine.start(InterviewConfig(field="Backend", total_rounds=2))
+        standin.inject("malformed")
+        pieces: list[str] = []
+        turn = engine.submit_answer(started.session_id, "Cache the hot reads.", round=1, on_text=pieces.append)
+        methods = [request.path.rsplit(":", 1)[1] for request in standin.requests]
+        assert methods == ["generateContent", "streamGenerateContent", "generateContent"]
+        assert turn.current_round == 2
+        assert len(pieces) == 3  # only the first, unusable reply reached the listener

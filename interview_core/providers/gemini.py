@@ -97,7 +97,11 @@ class GeminiProvider:
     # -- one question to the model, with bounded re-asks ----------------------
 
     def _ask(self, prompt: Prompt, parse: Parser[T], on_text: TextSink | None = None) -> T:
-        """One call (streamed when someone listens), re-asked a bounded number of times if unusable."""
+        """One call (streamed when someone listens), re-asked a bounded number of times if unusable.
+
+        Only the first attempt streams: a listener already holds part of an unusable reply, and a second
+        reply appended to it would read as one; the returned result is what counts.
+        """
         attempts = self.max_reasks + 1
         parts = [{"text": prompt.user}]
         budget = prompt.max_output_tokens
@@ -109,8 +113,8 @@ class GeminiProvider:
                     parts,
                     schema=prompt.schema,
                     max_output_tokens=budget,
-                    stream=on_text is not None,
-                    on_text=on_text,
+                    stream=on_text is not None and attempt == 1,
+                    on_text=on_text if attempt == 1 else None,
                 )
                 return parse(text)
             except LLMOutputError as exc:
