@@ -84,11 +84,11 @@ FOLLOW_UP_PREFIX = "Coming back to an earlier question: "
 
 
 def asked_texts(session: InterviewSession) -> set[str]:
-    """Every question asked so far (normalised), follow-ups also without their lead-in."""
+    """Every question asked so far (normalised), follow-ups also by their own text, whatever lead-in they had."""
     asked = [turn.question for turn in session.history] + [session.current_question or ""]
-    texts = {normalise_text(text) for text in asked if text}
-    texts |= {normalise_text(text.removeprefix(FOLLOW_UP_PREFIX)) for text in asked if text}
-    return texts
+    metas = [turn.question_meta for turn in session.history] + [session.current_question_meta]
+    asked += [str(meta.get("follow_up_text") or "") for meta in metas if isinstance(meta, dict)]
+    return {normalise_text(text) for text in asked if text}
 
 
 def _asked_ids(session: InterviewSession) -> list[str]:
@@ -224,6 +224,7 @@ def _as_question(candidate: _Candidate, plan: InterviewPlan, band: str, difficul
     }
     if candidate.source == "follow_up":
         meta["parent_id"] = question.id
+        meta["follow_up_text"] = candidate.text  # the follow-up itself, without the lead-in it was asked with
         meta["context_terms"] = [t for kp in question.key_points for t in kp.terms]
         if question.star is not None:
             meta["star"] = question.star.model_dump()

@@ -12,7 +12,6 @@ from interview_core.difficulty import difficulty_band
 from interview_core.errors import ConfigurationError
 from interview_core.models import InterviewSession, Question, Turn
 from interview_core.question_choice import (
-    FOLLOW_UP_PREFIX,
     choose_question,
     match_field,
     normalise_interview_type,
@@ -121,7 +120,7 @@ def test_fifteen_rounds_at_one_band_of_a_small_bank_never_repeat_and_stay_in_the
     for _ in range(15):
         question = choose_question(session, fixture_bank, 10)
         assert question.meta["band"] == "9-10"
-        texts.append(normalise_text(question.text.removeprefix(FOLLOW_UP_PREFIX)))
+        texts.append(normalise_text(question.meta.get("follow_up_text") or question.text))
         record(session, question)
     assert len(set(texts)) == len(texts)
 
@@ -134,7 +133,7 @@ def test_twenty_rounds_at_an_extreme_difficulty_stay_in_band_for_every_real_fiel
         for _ in range(20):
             question = choose_question(session, bank, difficulty)
             assert question.meta["band"] == difficulty_band(difficulty), (bank_field.slug, question.meta)
-            texts.append(normalise_text(question.text.removeprefix(FOLLOW_UP_PREFIX)))
+            texts.append(normalise_text(question.meta.get("follow_up_text") or question.text))
             record(session, question)
         assert len(set(texts)) == len(texts), bank_field.slug
 
@@ -224,3 +223,19 @@ def test_a_broken_bank_file_does_not_stop_the_interviewer(tmp_path):
 def test_an_empty_bank_is_reported_as_a_clear_configuration_error(tmp_path):
     with pytest.raises(ConfigurationError, match="no usable questions"):
         get_index(tmp_path)
+
+
+@pytest.mark.parametrize("persona", ["friendly", "neutral", "tough"])
+def test_a_probed_follow_up_is_never_asked_again_whatever_its_lead_in(fixture_bank, persona):
+    session = make_session(difficulty=10, persona=persona)
+    first = choose_question(session, fixture_bank, 10)
+    record(session, first)
+    probe = choose_question(session, fixture_bank, 10, probe=fixture_bank.by_id[first.meta["bank_id"]].question)
+    assert probe.meta["source"] == "follow_up"
+    record(session, probe)
+    texts = [normalise_text(first.text), normalise_text(probe.meta["follow_up_text"])]
+    for _ in range(12):
+        question = choose_question(session, fixture_bank, 10)
+        texts.append(normalise_text(question.meta.get("follow_up_text") or question.text))
+        record(session, question)
+    assert len(set(texts)) == len(texts)
