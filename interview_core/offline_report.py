@@ -42,7 +42,11 @@ def recommendation_for(average: float) -> Recommendation:
 
 
 def build_report(session: InterviewSession, index: BankIndex | None = None) -> FinalReport:
-    """Summary, per-dimension averages, best and weakest rounds, strengths, areas and a practice plan."""
+    """Summary, per-dimension comments, strengths, areas and a practice plan.
+
+    The numbers (dimension averages, best and weakest rounds) are the engine's: apply_report_stats fills
+    them in from the stored scores for every provider.
+    """
     turns = session.history
     if not turns:
         return FinalReport(
@@ -51,7 +55,6 @@ def build_report(session: InterviewSession, index: BankIndex | None = None) -> F
         )
     assessed = [(turn, _reassess(session, turn, index)) for turn in turns]
     average = mean(t.evaluation.score for t in turns)
-    best = max(turns, key=lambda t: (t.evaluation.score, -t.round))
     worst = min(turns, key=lambda t: (t.evaluation.score, t.round))
     return FinalReport(
         summary=_summary(session, average),
@@ -60,8 +63,6 @@ def build_report(session: InterviewSession, index: BankIndex | None = None) -> F
         areas_to_improve=_areas(assessed, worst),
         practice_plan=_practice_plan(session, assessed),
         recommendation=recommendation_for(average),
-        best_round=best.round,
-        weakest_round=worst.round,
     )
 
 
@@ -103,11 +104,6 @@ def _summary(session: InterviewSession, average: float) -> str:
 
 def _dimensions(assessed: list[tuple[Turn, Assessment]]) -> list[DimensionAssessment]:
     turns = [turn for turn, _ in assessed]
-    averages = {
-        "communication": mean(t.evaluation.communication_score for t in turns),
-        "technical": mean(t.evaluation.technical_score for t in turns),
-        "confidence": mean(t.evaluation.confidence_score for t in turns),
-    }
     points = [p for _, a in assessed for p in a.points]
     covered = sum(len(a.covered) for _, a in assessed)
     technical = f"Covered {covered} of {len(points)} key points." if points else "Scored on relevance to each question."
@@ -118,7 +114,7 @@ def _dimensions(assessed: list[tuple[Turn, Assessment]]) -> list[DimensionAssess
         "communication": f"Answers averaged {words:.0f} words.",
         "confidence": f"Hedging in {hedged} of {len(turns)} answers." if hedged else "Direct, without hedging.",
     }
-    return [DimensionAssessment(dimension=d, average=round(averages[d], 1), comment=comments[d]) for d in DIMENSIONS]
+    return [DimensionAssessment(dimension=d, average=0.0, comment=comments[d]) for d in DIMENSIONS]
 
 
 def _strengths(assessed: list[tuple[Turn, Assessment]]) -> list[str]:
