@@ -112,28 +112,36 @@ def load_field_file(path: Path) -> BankField:
         raise ConfigurationError(f"Question bank file {path.name} is invalid: {exc}") from exc
 
 
-@cache
-def load_bank(directory: Path = BANK_DIR) -> tuple[BankField, ...]:
-    """Every field of the bank, validated (cached: the files ship with the code)."""
-    fields = tuple(load_field_file(path) for path in sorted(directory.glob("*.json")))
-    problems = check_bank(list(fields))
-    if problems:
-        raise ConfigurationError("Question bank is inconsistent: " + "; ".join(problems[:10]))
-    return fields
-
-
-def main() -> int:
-    failures = 0
-    fields = []
-    for path in sorted(BANK_DIR.glob("*.json")):
+def read_fields(directory: Path) -> tuple[list[BankField], list[str]]:
+    """Every field file that validates, and every problem found (invalid files, clashes between files)."""
+    fields: list[BankField] = []
+    problems: list[str] = []
+    for path in sorted(directory.glob("*.json")):
         try:
             fields.append(load_field_file(path))
         except ConfigurationError as exc:
-            failures += 1
-            print(f"FAIL {exc}")
-    for problem in check_bank(fields):
-        failures += 1
+            problems.append(str(exc))
+    return fields, problems + check_bank(fields)
+
+
+def load_bank(directory: Path | None = None) -> tuple[BankField, ...]:
+    """Every field of the bank (the shipped one by default), validated; read once per folder and process."""
+    return _load_bank(Path(directory or BANK_DIR).resolve())
+
+
+@cache
+def _load_bank(directory: Path) -> tuple[BankField, ...]:
+    fields, problems = read_fields(directory)
+    if problems:
+        raise ConfigurationError("Question bank is inconsistent: " + "; ".join(problems[:10]))
+    return tuple(fields)
+
+
+def main() -> int:
+    fields, problems = read_fields(BANK_DIR)
+    for problem in problems:
         print(f"FAIL {problem}")
+    failures = len(problems)
     total = 0
     for bank_field in fields:
         counts = {t: sum(q.type == t for q in bank_field.questions) for t in bank_field.types}

@@ -10,7 +10,7 @@ from functools import cache
 from pathlib import Path
 
 from .answer_text import SCAFFOLDING, content_stems, phrase_key
-from .bank import BANK_DIR, BankField, BankQuestion, check_bank, load_bank, load_field_file, normalise_text
+from .bank import BANK_DIR, BankField, BankQuestion, check_bank, load_bank, normalise_text, read_fields
 from .errors import ConfigurationError
 
 log = logging.getLogger("interview_core.bank_index")
@@ -94,28 +94,24 @@ class BankIndex:
 def _load_fields(directory: Path) -> tuple[BankField, ...]:
     """The whole bank; if one file is broken, the others still serve (the schema test reports it)."""
     try:
-        return load_bank(directory)
+        return load_bank(directory)  # shared with everyone else who reads the bank
     except ConfigurationError as exc:
-        log.warning("question bank problem, loading the valid files only: %s", exc)
-    fields: list[BankField] = []
-    for path in sorted(directory.glob("*.json")):
-        try:
-            fields.append(load_field_file(path))
-        except ConfigurationError as exc:
-            log.warning("skipping %s", exc)
-    seen: set[str] = set()
-    unique = []
+        log.warning("%s; serving the valid files only", exc)
+    fields, _problems = read_fields(directory)
+    unique: list[BankField] = []
     for bank_field in fields:
-        if bank_field.slug not in seen and not check_bank([*unique, bank_field]):
-            seen.add(bank_field.slug)
+        if not check_bank([*unique, bank_field]):  # also refuses a repeated slug
             unique.append(bank_field)
     return tuple(unique)
 
 
+def get_index(directory: Path | str | None = None) -> BankIndex:
+    """The index of the bank in `directory` (the shipped bank by default), built once per folder and process."""
+    return _get_index(Path(directory or BANK_DIR).resolve())
+
+
 @cache
-def get_index(directory: Path | None = None) -> BankIndex:
-    """The index of the bank in `directory` (the shipped bank by default), built once per process."""
-    folder = Path(directory) if directory is not None else BANK_DIR
+def _get_index(folder: Path) -> BankIndex:
     fields = _load_fields(folder)
     if not fields:
         raise ConfigurationError(
