@@ -20,7 +20,6 @@ GENERAL_SLUG = "general"
 
 @dataclass(frozen=True)
 class IndexedQuestion:
-    field: BankField
     question: BankQuestion
     stems: frozenset[str]
     #: phrases (stem tuples) that say what the question is about: skills, key-point terms, text words
@@ -51,7 +50,7 @@ class BankIndex:
                     technical |= terms
                 stems = frozenset(content_stems(question.text, drop=SCAFFOLDING))
                 text_words = {(s,) for s in stems}
-                entry = IndexedQuestion(bank_field, question, stems, frozenset(terms | text_words))
+                entry = IndexedQuestion(question, stems, frozenset(terms | text_words))
                 for stem_ in stems:
                     self._postings[stem_].append(len(self.entries))
                 self.entries.append(entry)

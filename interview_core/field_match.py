@@ -164,7 +164,6 @@ def _similarity(words: Sequence[str], name: Sequence[str]) -> float:
 class FieldMatch:
     field: BankField | None
     score: float
-    matched_name: str = ""
 
 
 MATCH_THRESHOLD = 0.7
@@ -201,5 +200,5 @@ def match_field(text: str, fields: Iterable[BankField]) -> FieldMatch:
         for name in (bank_field.field, bank_field.slug.replace("_", " "), *bank_field.aliases, *extra):
             score = _similarity(words, _field_words(name))
             if score > best.score:
-                best = FieldMatch(bank_field, score, name)
+                best = FieldMatch(bank_field, score)
     return best if best.score >= MATCH_THRESHOLD else FieldMatch(None, best.score)

@@ -68,7 +68,6 @@ class Relevance:
     concepts: float  # any bank vocabulary used
     workplace: int  # words of working life, the topic of HR and behavioral questions
 
-    focus_size: int  # how many content words the question has
     technical: bool  # a technical, design or case question (not HR or behavioral)
 
     @property
@@ -148,6 +147,4 @@ def relevance_of(
     vague_per_100 = 100 * features.vague / max(features.n_words, 30)
     score = 10 * sum(weight * value for weight, value in parts) - min(3.0, 0.5 * vague_per_100)
     technical = qtype not in ("Behavioral", "HR/General")
-    return Relevance(
-        max(0.0, score), focus_share, missing, len(matched), len(related), concepts, workplace, len(focus), technical
-    )
+    return Relevance(max(0.0, score), focus_share, missing, len(matched), len(related), concepts, workplace, technical)

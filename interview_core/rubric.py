@@ -20,6 +20,7 @@ from .models import Evaluation
 from .question_choice import normalise_interview_type, question_for_meta
 from .relevance import is_generic, question_context, relevance_of
 from .rubric_feedback import (
+    NO_ATTEMPT,
     communication_score,
     confidence_score,
     habits_of,
@@ -88,15 +89,9 @@ class Assessment:
     def missed(self) -> list[PointCheck]:
         return [p for p in self.points if p.coverage < COVERED]
 
-    @property
-    def shallow(self) -> bool:
-        """Some real attempt, but thin on substance: worth a probing follow-up."""
-        return self.worth_probing(0.5, 5)
-
     def worth_probing(self, below_coverage: float, max_technical: int) -> bool:
         """A real attempt covering under `below_coverage` of the key points, technical score at most `max_technical`."""
-        blocked = {"empty", "non_answer", "injection", "off_topic", "stuffed"}
-        if self.flags & blocked:
+        if self.flags & NO_ATTEMPT:
             return False
         return self.coverage < below_coverage and self.evaluation.technical_score <= max_technical
 
@@ -251,6 +246,7 @@ def assess(
         flags.add("hedging")
     if features.fillers:
         flags.add("fillers")
+    habits = habits_of(features, qtype, flags)
     evaluation = Evaluation(
         score=_round(overall),
         communication_score=_round(communication),
@@ -258,8 +254,8 @@ def assess(
         confidence_score=_round(confidence),
         strengths=strengths_text(
             features,
-            qtype,
             flags,
+            habits,
             covered=[p.point for p in points if p.coverage >= COVERED],
             scored_on_points=bool(points),
             focus_share=relevance.focus_share,
@@ -275,7 +271,6 @@ def assess(
             missing_focus=relevance.missing,
         ),
     )
-    habits = habits_of(features, qtype, flags)
     return Assessment(evaluation, points, round(coverage, 3), frozenset(flags), tuple(relevance.missing), habits)
 
 

@@ -72,9 +72,13 @@ HABITS = {
 }
 
 
+#: flags that mean there was no real attempt at the question: no credit for habits, no probing follow-up
+NO_ATTEMPT = frozenset({"empty", "non_answer", "injection", "off_topic", "stuffed"})
+
+
 def habits_of(features: TextFeatures, qtype: str, flags: set[str]) -> frozenset[str]:
     """The good delivery habits an answer shows (none for refusals, tricks and keyword lists)."""
-    if flags & {"injection", "non_answer", "off_topic", "stuffed"}:
+    if flags & NO_ATTEMPT:
         return frozenset()
     found = {
         "star": qtype == "Behavioral" and all(features.star.values()),
@@ -88,8 +92,8 @@ def habits_of(features: TextFeatures, qtype: str, flags: set[str]) -> frozenset[
 
 def strengths_text(
     features: TextFeatures,
-    qtype: str,
     flags: set[str],
+    habits: frozenset[str],
     *,
     covered: Sequence[str],
     scored_on_points: bool,
@@ -104,7 +108,6 @@ def strengths_text(
         found.append(f"Covered: {_join(covered)}.")
     elif not scored_on_points and focus_share >= 0.5:
         found.append(f"Engaged with the question's focus ({', '.join(focus_words[:4])}).")
-    habits = habits_of(features, qtype, flags)
     for name, sentence in HABITS.items():
         if name in habits:
             measured = name == "star" and features.measured_result

@@ -14,6 +14,7 @@ from ..models import FinalReport, InterviewSession, Question
 from ..offline_report import build_report
 from ..question_choice import choose_question, question_for_meta
 from ..rubric import Assessment, assess_asked, score_answer
+from ..rubric_feedback import NO_ATTEMPT
 from .base import ProviderTurn, TextSink
 
 __all__ = ["OfflineProvider", "score_answer"]
@@ -81,7 +82,7 @@ class OfflineProvider:
 def _note(assessment: Assessment) -> str:
     """Key points covered, for the compact history; empty lets the engine use the feedback's first sentence."""
     points = assessment.points
-    if not points or assessment.flags & {"injection", "non_answer", "off_topic", "stuffed"}:
+    if not points or assessment.flags & NO_ATTEMPT:
         return ""
     note = f"Covered {len(assessment.covered)}/{len(points)} key points"
     if assessment.missed:
