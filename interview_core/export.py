@@ -13,15 +13,8 @@ from typing import Any
 
 import pandas as pd
 
-from .models import InterviewSession, SessionInfo, Turn
+from .models import SCORED_BY_LABELS, InterviewSession, SessionInfo, Turn
 from .safe_text import escape_markdown, markdown_list
-
-SCORED_BY_LABELS = {
-    "gemini": "Gemini",
-    "offline": "offline rubric",
-    "offline-fallback": "offline rubric (the model was unavailable)",
-    "scripted": "scripted test interviewer",
-}
 
 
 def export_filename(session: InterviewSession, extension: str) -> str:

@@ -211,6 +211,24 @@ class Question(BaseModel):
     meta: dict[str, Any] = Field(default_factory=dict)
 
 
+#: who scored a round, as tables and exports name it (unknown names are shown as they are)
+SCORED_BY_LABELS = {
+    "gemini": "Gemini",
+    "offline": "offline rubric",
+    "offline-fallback": "offline rubric (the model was unavailable)",
+    "scripted": "scripted test interviewer",
+}
+
+
+def scored_by_text(scored_by: str) -> str:
+    """The sentence a candidate reads under a round's feedback; offline scoring is always said plainly."""
+    if scored_by == "offline-fallback":
+        return "Scored offline: the AI interviewer was unavailable, so the rubric scored this answer"
+    if scored_by == "offline":
+        return "Scored offline (rubric, no AI)"
+    return f"Scored by {SCORED_BY_LABELS.get(scored_by, scored_by)}"
+
+
 class Turn(BaseModel):
     """One answered round, as kept in the session history."""
 

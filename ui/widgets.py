@@ -9,8 +9,7 @@ from typing import Any
 
 import streamlit as st
 
-from interview_core.export import SCORED_BY_LABELS
-from interview_core.models import FinalReport, InterviewSession, SpeechMetrics, Turn
+from interview_core.models import FinalReport, InterviewSession, SpeechMetrics, Turn, scored_by_text
 from interview_core.parsing import partial_feedback
 from interview_core.safe_text import escape_markdown, markdown_list, plain_text
 
@@ -115,15 +114,6 @@ def record_audio(key: str) -> dict[str, Any] | None:
     from streamlit_mic_recorder import mic_recorder
 
     return mic_recorder(start_prompt=RECORD_PROMPT, stop_prompt=STOP_PROMPT, format="wav", just_once=True, key=key)
-
-
-def scored_by_text(scored_by: str) -> str:
-    """e.g. "Scored offline (the model was unavailable)"; offline scoring is always said plainly."""
-    if scored_by == "offline-fallback":
-        return "Scored offline: the AI interviewer was unavailable, so the rubric scored this answer"
-    if scored_by == "offline":
-        return "Scored offline (rubric, no AI)"
-    return f"Scored by {SCORED_BY_LABELS.get(scored_by, scored_by)}"
 
 
 def scored_by_badge(scored_by: str) -> None:
