@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import html
-from statistics import mean
 
 import plotly.graph_objects as go
 
 from .difficulty import MAX_DIFFICULTY, MIN_DIFFICULTY
-from .models import InterviewSession, SessionInfo
+from .models import SCORE_LABELS, InterviewSession, SessionInfo
 
 #: one colour per series, the same on every chart (overall matches the theme's primary colour)
 COLORS = {
@@ -18,11 +17,10 @@ COLORS = {
     "confidence": "#AE3EC9",
     "difficulty": "#495057",
 }
-SCORE_SERIES = (
-    ("overall", "Overall", "score"),
-    ("communication", "Communication", "communication_score"),
-    ("technical", "Technical", "technical_score"),
-    ("confidence", "Confidence", "confidence_score"),
+#: (colour key, label, Evaluation attribute) of each score series
+SCORE_SERIES = tuple(
+    (attribute.removesuffix("_score") if attribute != "score" else "overall", label, attribute)
+    for attribute, label in SCORE_LABELS.items()
 )
 _HEIGHT = 340
 
@@ -99,13 +97,8 @@ def difficulty_figure(session: InterviewSession) -> go.Figure:
 
 
 def dimension_averages(session: InterviewSession) -> dict[str, float]:
-    """Average of each score series over the answered rounds (empty when none)."""
-    if not session.history:
-        return {}
-    return {
-        label: round(mean(getattr(turn.evaluation, attribute) for turn in session.history), 1)
-        for _, label, attribute in SCORE_SERIES
-    }
+    """Average of each score series over the answered rounds, by label (empty when none)."""
+    return {SCORE_LABELS[key]: round(value, 1) for key, value in session.score_averages().items()}
 
 
 def radar_figure(session: InterviewSession) -> go.Figure:

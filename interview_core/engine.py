@@ -92,16 +92,11 @@ def apply_report_stats(report: FinalReport, session: InterviewSession) -> FinalR
     history = session.history
     if not history:
         return report
-    averages = {
-        "communication": mean(t.evaluation.communication_score for t in history),
-        "technical": mean(t.evaluation.technical_score for t in history),
-        "confidence": mean(t.evaluation.confidence_score for t in history),
-    }
+    averages = session.score_averages()
     comments = {d.dimension.lower(): d.comment for d in report.dimensions}
-    best = max(history, key=lambda t: (t.evaluation.score, -t.round))
-    worst = min(history, key=lambda t: (t.evaluation.score, t.round))
+    best, worst = session.best_turn, session.weakest_turn
     dimensions = [
-        DimensionAssessment(dimension=name, average=round(averages[name], 1), comment=comments.get(name, ""))
+        DimensionAssessment(dimension=name, average=round(averages[f"{name}_score"], 1), comment=comments.get(name, ""))
         for name in DIMENSIONS
     ]
     summary = report.summary.strip()

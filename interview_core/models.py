@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime
+from statistics import mean
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -157,6 +158,15 @@ class Evaluation(BaseModel):
     weaknesses: str = ""
 
 
+#: the four scores of an Evaluation, with the names a candidate reads
+SCORE_LABELS = {
+    "score": "Overall",
+    "communication_score": "Communication",
+    "technical_score": "Technical",
+    "confidence_score": "Confidence",
+}
+
+
 class SpeechMetrics(BaseModel):
     """Delivery measurements of a spoken answer."""
 
@@ -304,6 +314,22 @@ class InterviewSession(BaseModel):
     @property
     def completed_rounds(self) -> int:
         return len(self.score_history)
+
+    @property
+    def best_turn(self) -> Turn | None:
+        """The highest-scoring answered round (the earliest on a tie)."""
+        return max(self.history, key=lambda t: (t.evaluation.score, -t.round), default=None)
+
+    @property
+    def weakest_turn(self) -> Turn | None:
+        """The lowest-scoring answered round (the earliest on a tie)."""
+        return min(self.history, key=lambda t: (t.evaluation.score, t.round), default=None)
+
+    def score_averages(self) -> dict[str, float]:
+        """The mean of each score (keys of SCORE_LABELS) over the answered rounds; empty before any."""
+        if not self.history:
+            return {}
+        return {key: mean(getattr(t.evaluation, key) for t in self.history) for key in SCORE_LABELS}
 
     @property
     def is_complete(self) -> bool:

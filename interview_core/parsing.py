@@ -15,11 +15,11 @@ import re
 from typing import Any
 
 from .errors import LLMOutputError
-from .models import DIMENSIONS, DimensionAssessment, Evaluation, FinalReport, Question
+from .models import DIMENSIONS, SCORE_LABELS, DimensionAssessment, Evaluation, FinalReport, Question
 from .prompts import RECOMMENDATIONS
 from .providers.base import ProviderTurn
 
-SCORE_KEYS = ("score", "communication_score", "technical_score", "confidence_score")
+SCORE_KEYS = tuple(SCORE_LABELS)
 TEXT_KEYS = ("strengths", "weaknesses")
 
 _KEY_ALIASES = {

@@ -35,7 +35,7 @@ if not session.is_complete:
     )
     resume_button()
 
-best = max(session.history, key=lambda turn: (turn.evaluation.score, -turn.round))
+best = session.best_turn
 first, second, third, fourth = st.columns(4)
 first.metric("Average score", f"{session.average_score:.1f}/10")
 second.metric("Questions answered", f"{session.completed_rounds}/{session.total_rounds}")

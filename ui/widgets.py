@@ -9,7 +9,7 @@ from typing import Any
 
 import streamlit as st
 
-from interview_core.models import FinalReport, InterviewSession, SpeechMetrics, Turn, scored_by_text
+from interview_core.models import SCORE_LABELS, FinalReport, InterviewSession, SpeechMetrics, Turn, scored_by_text
 from interview_core.parsing import partial_feedback
 from interview_core.safe_text import escape_markdown, markdown_list, plain_text
 
@@ -27,18 +27,10 @@ def show_text(text: object) -> None:
     st.text(plain_text(text), width="stretch")
 
 
-_SCORE_LABELS = {
-    "score": "Overall",
-    "communication_score": "Communication",
-    "technical_score": "Technical",
-    "confidence_score": "Confidence",
-}
-
-
 def live_feedback_lines(reply_so_far: str) -> str:
     """What the candidate can already read of a reply that is still streaming in."""
     fields = partial_feedback(reply_so_far)
-    scores = " · ".join(f"{label} {fields[key]}/10" for key, label in _SCORE_LABELS.items() if key in fields)
+    scores = " · ".join(f"{label} {fields[key]}/10" for key, label in SCORE_LABELS.items() if key in fields)
     lines = [scores] if scores else []
     lines += [f"{name.title()}: {fields[name]}" for name in ("strengths", "weaknesses") if fields.get(name)]
     return "\n".join(lines) or f"Receiving the interviewer's reply… {len(reply_so_far):,} characters"
