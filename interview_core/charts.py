@@ -131,13 +131,7 @@ def radar_figure(session: InterviewSession) -> go.Figure:
 def progress_figure(sessions: list[SessionInfo]) -> go.Figure:
     """Average score of each interview with answered rounds, oldest first (hollow: still in progress)."""
     scored = sorted((s for s in sessions if s.completed_rounds), key=lambda s: s.created_at)
-    labels = [
-        html.escape(
-            f"{s.created_at:%d %b %Y %H:%M} · {s.field} · {s.interview_type} · "
-            f"{s.completed_rounds}/{s.total_rounds} rounds"
-        )
-        for s in scored
-    ]
+    labels = [html.escape(s.title) for s in scored]
     figure = go.Figure(
         go.Scatter(
             # evenly spaced in order taken: dates would bunch up practice sessions held on the same day

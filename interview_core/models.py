@@ -392,3 +392,11 @@ class SessionInfo(BaseModel):
     completed_rounds: int
     average_score: float
     status: SessionStatus
+
+    @property
+    def title(self) -> str:
+        """e.g. "24 Nov 2026 03:29 · Backend Development · Technical · 2/3 rounds"."""
+        return (
+            f"{self.created_at:%d %b %Y %H:%M} · {self.field} · {self.interview_type} · "
+            f"{self.completed_rounds}/{self.total_rounds} rounds"
+        )

@@ -40,8 +40,7 @@ chosen_id = st.selectbox(
     "Choose an interview",
     list(by_id),
     format_func=lambda sid: (
-        f"{by_id[sid].created_at:%d %b %Y %H:%M} · {by_id[sid].field} · {by_id[sid].interview_type} · "
-        f"{by_id[sid].completed_rounds}/{by_id[sid].total_rounds} rounds"
+        by_id[sid].title
         + (" · in progress" if by_id[sid].status != "complete" else f" · average {by_id[sid].average_score:.1f}")
     ),
     key="history_choice",

@@ -4,17 +4,15 @@ from __future__ import annotations
 
 import streamlit as st
 
+from interview_core.bank import load_bank
 from interview_core.documents import MAX_UPLOAD_BYTES, SUPPORTED_EXTENSIONS, extract_text
 from interview_core.errors import InterviewError
 from interview_core.safe_text import escape_markdown
 
 
-@st.cache_data(show_spinner=False)
 def field_suggestions() -> list[str]:
-    """Field names of the offline question bank (any field can still be typed)."""
+    """Field names of the offline question bank (any field can still be typed); load_bank caches the bank."""
     try:
-        from interview_core.bank import load_bank
-
         return sorted(f.field for f in load_bank() if f.slug != "general")
     except InterviewError:  # a broken bank must not stop anyone from typing a field
         return []
