@@ -58,12 +58,8 @@ from .errors import (
     LLMError,
     LLMQuotaExceeded,
 )
-from .models import (
-    InterviewSession,
-    SessionSummary,
-    StartResult,
-    utcnow,
-)
+from .models import InterviewSession, utcnow
+from .results import SessionSummary, StartResult
 
 log = logging.getLogger("interview_core.api")
 

@@ -7,7 +7,8 @@ import html
 import plotly.graph_objects as go
 
 from .difficulty import MAX_DIFFICULTY, MIN_DIFFICULTY
-from .models import SCORE_LABELS, InterviewSession, SessionInfo
+from .models import SCORE_LABELS, InterviewSession
+from .results import SessionInfo
 
 #: one colour per series, the same on every chart (overall matches the theme's primary colour)
 COLORS = {

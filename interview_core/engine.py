@@ -34,15 +34,12 @@ from .models import (
     InterviewSession,
     PendingAnswer,
     Question,
-    SessionInfo,
-    SessionSummary,
     SpeechMetrics,
-    StartResult,
     Turn,
-    TurnResult,
     utcnow,
 )
 from .providers.base import Provider, ProviderTurn, TextSink
+from .results import SessionInfo, SessionSummary, StartResult, TurnResult
 from .store import SessionStore, store_from_url
 
 log = logging.getLogger("interview_core.engine")

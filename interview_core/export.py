@@ -13,7 +13,8 @@ from typing import Any
 
 import pandas as pd
 
-from .models import SCORED_BY_LABELS, InterviewSession, SessionInfo, Turn
+from .models import SCORED_BY_LABELS, InterviewSession, Turn
+from .results import SessionInfo
 from .safe_text import escape_markdown, markdown_list
 
 

@@ -16,7 +16,8 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
 from .errors import ConcurrentUpdate, ConfigurationError, SessionNotFound
-from .models import InterviewSession, SessionInfo, utcnow
+from .models import InterviewSession, utcnow
+from .results import SessionInfo
 
 
 class SessionStore(Protocol):

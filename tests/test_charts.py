@@ -10,7 +10,8 @@ from interview_core.charts import (
     radar_figure,
     scores_figure,
 )
-from interview_core.models import InterviewConfig, SessionInfo
+from interview_core.models import InterviewConfig
+from interview_core.results import SessionInfo
 from tests.fakes import evaluation
 
 

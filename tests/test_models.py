@@ -1,7 +1,8 @@
 import pytest
 from pydantic import ValidationError
 
-from interview_core.models import Evaluation, FinalReport, InterviewConfig, TurnResult, describe_validation_error
+from interview_core.models import Evaluation, FinalReport, InterviewConfig, describe_validation_error
+from interview_core.results import TurnResult
 from tests.contract import FEEDBACK_KEYS
 
 
